@@ -1,0 +1,325 @@
+package io.polyhead.model;
+
+import io.polyhead.event.Event;
+import io.polyhead.event.Prediction;
+import io.polyhead.event.TaskType;
+import io.polyhead.optim.Adam;
+import io.polyhead.optim.FixedRate;
+import io.polyhead.optim.Sgd;
+import io.polyhead.optim.TrunkOptimizer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The multi-task learner: one {@link Trunk} shared by all tasks, one {@link Head} per task, learning
+ * prequentially in micro-batches. This is the one implementation of the math; {@code evaluate}, the
+ * benchmarks and the Kafka Streams processor all drive it.
+ *
+ * <p>Use: {@link #admit} each event (a rejection comes back as a reason, the event is then not to be
+ * learned), collect admitted events into a batch and call {@link #learn}. The predictions of a batch
+ * all come from the model as it was before the batch; the batch is then learned in one step: one
+ * optimiser step for the trunk (mean gradient of the batch), one step of each event's head.
+ *
+ * <p>Not thread-safe: one learner per thread (per Kafka Streams task).
+ */
+public final class MultiTaskLearner {
+    private final LearnerConfig config;
+    private int inputDim;
+    private Standardizer scaler;
+    private Trunk trunk;
+    private TrunkOptimizer optimizer;
+    private final Map<String, TaskState> tasks = new LinkedHashMap<>();
+    private final Map<String, Head> heads = new LinkedHashMap<>();
+    private long modelVersion;
+    private long labeledEvents;
+
+    public MultiTaskLearner(LearnerConfig config) {
+        this.config = config;
+        if (config.inputDim() > 0) {
+            build(config.inputDim());
+        }
+    }
+
+    private void build(int dim) {
+        this.inputDim = dim;
+        this.scaler = new Standardizer(dim, config.standardize());
+        this.trunk = new Trunk(dim, config.effectiveHidden(), config.dataType(), config.seed());
+        this.optimizer = switch (config.trunkOptimizer()) {
+            case ADAM -> new Adam(config.trunkRate());
+            case SGD -> new Sgd(config.trunkRate());
+        };
+    }
+
+    public LearnerConfig config() {
+        return config;
+    }
+
+    /** The input dimension, or 0 while no event has fixed it. */
+    public int inputDim() {
+        return inputDim;
+    }
+
+    /** Learning steps taken (batches with at least one label). */
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    /** Labeled events learned from. */
+    public long labeledEvents() {
+        return labeledEvents;
+    }
+
+    /** The trunk, or null while the input dimension is unknown. */
+    public Trunk trunk() {
+        return trunk;
+    }
+
+    /** The trunk's optimiser, or null while the input dimension is unknown. */
+    public TrunkOptimizer trunkOptimizer() {
+        return optimizer;
+    }
+
+    /** The feature standardiser, or null while the input dimension is unknown. */
+    public Standardizer standardizer() {
+        return scaler;
+    }
+
+    /** Known tasks in order of first appearance (read-only view). */
+    public Map<String, TaskState> tasks() {
+        return Collections.unmodifiableMap(tasks);
+    }
+
+    /** Heads by head key (the task id; for {@code pooled} one key per head kind). Read-only view. */
+    public Map<String, Head> heads() {
+        return Collections.unmodifiableMap(heads);
+    }
+
+    /** Width of a head's input: trunk features, plus the raw features when heads see them. */
+    public int headInputs() {
+        return trunk.outputDim() + (config.effectiveHeadSeesInput() ? inputDim : 0);
+    }
+
+    /**
+     * Checks an event against what the learner knows and, if it is acceptable, registers a new task's
+     * kind (so later events of the same batch are checked against it). Returns null when the event is
+     * accepted, else the reason it cannot be learned.
+     */
+    public String admit(Event event) {
+        int dim = event.dimension();
+        if (inputDim != 0 && dim != inputDim) {
+            return "features has " + dim + " values, the model's input dimension is " + inputDim;
+        }
+        TaskState known = tasks.get(event.task());
+        TaskType type;
+        int classes;
+        if (known != null) {
+            type = known.type();
+            classes = known.classes();
+            if (event.type() != null && event.type() != type) {
+                return "type: task " + event.task() + " is " + type.jsonName() + ", this event says "
+                        + event.type().jsonName() + " (a task's kind is fixed by its first event)";
+            }
+            if (type == TaskType.MULTICLASS && event.classes() != null && event.classes() != classes) {
+                return "classes: task " + event.task() + " has " + classes + " classes, this event says "
+                        + event.classes();
+            }
+        } else {
+            type = event.type() != null ? event.type() : config.defaultType();
+            classes = type == TaskType.MULTICLASS ? (event.classes() == null ? 0 : event.classes()) : 0;
+            if (type == TaskType.MULTICLASS && classes < 2) {
+                return "classes: a multiclass task needs \"classes\" >= 2 on its first event. Got: " + event.classes();
+            }
+        }
+        String labelProblem = checkLabel(type, classes, event.label());
+        if (labelProblem != null) {
+            return labelProblem;
+        }
+        if (inputDim == 0) {
+            build(dim);
+        }
+        if (known == null) {
+            tasks.put(event.task(), new TaskState(type, classes, 0));
+        }
+        return null;
+    }
+
+    private static String checkLabel(TaskType type, int classes, Double label) {
+        if (label == null) {
+            return null;
+        }
+        double y = label;
+        if (!Double.isFinite(y)) {
+            return "label must be a finite number. Got: " + y;
+        }
+        return switch (type) {
+            case REGRESSION -> null;
+            case BINARY -> y == 0 || y == 1 ? null : "label of a binary task must be 0 or 1. Got: " + y;
+            case MULTICLASS -> y == Math.rint(y) && y >= 0 && y < classes ? null
+                    : "label of a multiclass task with " + classes + " classes must be an integer in [0, "
+                    + (classes - 1) + "]. Got: " + y;
+        };
+    }
+
+    /**
+     * Predicts every event of {@code batch} with the model as it is, then learns the labeled ones.
+     * Every event must have been {@link #admit admitted}.
+     *
+     * @return one prediction per event, in order. Never null.
+     * @throws IllegalArgumentException naming the event when one was not admitted
+     */
+    public List<Prediction> learn(List<Event> batch) {
+        int n = batch.size();
+        if (n == 0) {
+            return List.of();
+        }
+        for (Event e : batch) {
+            if (!tasks.containsKey(e.task()) || e.dimension() != inputDim) {
+                throw new IllegalArgumentException("event was not admitted: " + e);
+            }
+        }
+        int d = inputDim;
+        float[] raw = new float[n * d];
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            batch.get(i).copyFeaturesTo(raw, i * d);
+            scaler.transform(raw, i * d, x, i * d);
+        }
+        for (int i = 0; i < n; i++) {
+            scaler.update(raw, i * d);
+        }
+
+        INDArray xs = matrix(x, n, d);
+        Trunk.Pass pass = trunk.forward(xs);
+        int h = trunk.outputDim();
+        double[] features = pass.output().data().asDouble();
+        int m = headInputs();
+        double[] in;
+        if (m == h) {
+            in = features;
+        } else {
+            in = new double[n * m];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(features, i * h, in, i * m, h);
+                for (int j = 0; j < d; j++) {
+                    in[i * m + h + j] = x[i * d + j];
+                }
+            }
+        }
+
+        boolean trainTrunk = trunk.parameterCount() > 0;
+        double[] dFeatures = trainTrunk ? new double[n * h] : null;
+        Head[] used = new Head[n];
+        double[][] deltas = new double[n][];
+        List<Prediction> predictions = new ArrayList<>(n);
+        int labeled = 0;
+        for (int i = 0; i < n; i++) {
+            Event e = batch.get(i);
+            TaskState task = tasks.get(e.task());
+            boolean newTask = task.events() == 0;
+            Head head = heads.computeIfAbsent(headKey(e.task(), task), k -> newHead(task));
+            used[i] = head;
+            int k = head.outputs();
+            double[] z = new double[k];
+            double[] probs = new double[k];
+            head.outputs(in, i * m, z);
+            HeadLoss.scores(head.type(), z, k, probs);
+            Double loss = null;
+            if (e.labeled()) {
+                double[] delta = new double[k];
+                loss = HeadLoss.lossAndDelta(head.type(), z, k, e.label(), probs, delta);
+                deltas[i] = delta;
+                if (trainTrunk) {
+                    head.inputGradient(delta, dFeatures, i * h, h);
+                }
+                labeled++;
+            }
+            task.countEvent();
+            head.countEvent(e.labeled());
+            predictions.add(new Prediction(e.task(), e.id(), head.type(),
+                    HeadLoss.prediction(head.type(), probs, k), HeadLoss.score(head.type(), probs, k),
+                    head.type() == TaskType.MULTICLASS ? toFloats(probs) : null,
+                    e.label(), loss, e.labeled(), task.events(), newTask, modelVersion));
+        }
+        if (labeled == 0) {
+            return predictions;
+        }
+        for (int i = 0; i < n; i++) {
+            if (deltas[i] != null) {
+                used[i].learn(in, i * m, deltas[i]);
+            }
+        }
+        if (trainTrunk) {
+            trunk.backward(pass, matrix(dFeatures, n, h), 1.0 / labeled);
+            optimizer.step(trunk.params(), trunk.gradient());
+        }
+        labeledEvents += labeled;
+        modelVersion++;
+        return predictions;
+    }
+
+    private String headKey(String task, TaskState state) {
+        if (config.model() == ModelKind.POOLED) {
+            return "*" + state.type().jsonName() + (state.classes() > 0 ? ":" + state.classes() : "");
+        }
+        return task;
+    }
+
+    private Head newHead(TaskState task) {
+        int outputs = task.type() == TaskType.MULTICLASS ? task.classes() : 1;
+        return new Head(task.type(), outputs, headInputs(), null, new FixedRate(config.headRate()));
+    }
+
+    // Registers a head read from a snapshot.
+    void putHead(String key, Head head) {
+        heads.put(key, head);
+    }
+
+    void putTask(String task, TaskState state) {
+        tasks.put(task, state);
+    }
+
+    void restoreCounters(int inputDim, long modelVersion, long labeledEvents) {
+        if (inputDim > 0 && this.inputDim == 0) {
+            build(inputDim);
+        }
+        this.modelVersion = modelVersion;
+        this.labeledEvents = labeledEvents;
+    }
+
+    /** A new head for the snapshot reader, with the configured rule. */
+    Head emptyHead(TaskType type, int outputs) {
+        return new Head(type, outputs, headInputs(), null, new FixedRate(config.headRate()));
+    }
+
+    private INDArray matrix(float[] data, int rows, int cols) {
+        if (config.dataType() == DataType.DOUBLE) {
+            double[] a = new double[data.length];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = data[i];
+            }
+            return Nd4j.create(a, new long[] {rows, cols}, 'c');
+        }
+        return Nd4j.create(data, new long[] {rows, cols}, 'c');
+    }
+
+    private INDArray matrix(double[] data, int rows, int cols) {
+        if (config.dataType() == DataType.DOUBLE) {
+            return Nd4j.create(data, new long[] {rows, cols}, 'c');
+        }
+        return Nd4j.create(toFloats(data), new long[] {rows, cols}, 'c');
+    }
+
+    private static float[] toFloats(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+}

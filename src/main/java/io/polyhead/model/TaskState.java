@@ -1,0 +1,37 @@
+package io.polyhead.model;
+
+import io.polyhead.event.TaskType;
+
+/**
+ * What the learner knows of one task apart from its head: its kind (fixed by its first event), the
+ * number of classes for multiclass, and how many events it has seen.
+ */
+public final class TaskState {
+    private final TaskType type;
+    private final int classes;
+    private long events;
+
+    TaskState(TaskType type, int classes, long events) {
+        this.type = type;
+        this.classes = classes;
+        this.events = events;
+    }
+
+    public TaskType type() {
+        return type;
+    }
+
+    /** Classes of a multiclass task, else 0. */
+    public int classes() {
+        return classes;
+    }
+
+    /** Events answered for this task so far. */
+    public long events() {
+        return events;
+    }
+
+    void countEvent() {
+        events++;
+    }
+}

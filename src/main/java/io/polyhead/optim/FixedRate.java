@@ -1,0 +1,38 @@
+package io.polyhead.optim;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+
+/** Plain SGD on a head with one fixed rate: {@code w ← w + η δ x}, bias {@code b ← b + η δ}. */
+public final class FixedRate implements HeadRate {
+    private final double rate;
+
+    /** @param rate η, positive and finite */
+    public FixedRate(double rate) {
+        this.rate = Rates.checkRate("head learning rate", rate);
+    }
+
+    @Override
+    public void update(int row, double[] w, int wOff, double[] x, int xOff, int n, double delta) {
+        double step = rate * delta;
+        for (int j = 0; j < n; j++) {
+            w[wOff + j] += step * x[xOff + j];
+        }
+        w[wOff + n] += step;
+    }
+
+    @Override
+    public double meanRate() {
+        return rate;
+    }
+
+    @Override
+    public void writeState(DataOutput out) {
+        // stateless
+    }
+
+    @Override
+    public void readState(DataInput in) {
+        // stateless
+    }
+}
