@@ -1,0 +1,91 @@
+package io.polyhead.cli;
+
+import io.polyhead.event.TaskType;
+import io.polyhead.model.LearnerConfig;
+import io.polyhead.model.ModelKind;
+import java.util.Arrays;
+import picocli.CommandLine.Option;
+
+/**
+ * The learner's options, shared by every command that builds a learner ({@code evaluate},
+ * {@code bench}, {@code run}, {@code demo}) so that they read the same way everywhere.
+ */
+public final class LearnerOptions {
+    private static final LearnerConfig DEFAULTS = LearnerConfig.defaults();
+
+    @Option(names = "--model", paramLabel = "KIND", defaultValue = "shared",
+            description = "What tasks share: shared (one trunk, a head per task; default), independent (a linear "
+                    + "model per task, nothing shared), pooled (one model for all tasks, task ignored).")
+    ModelKind model;
+
+    @Option(names = "--input-dim", paramLabel = "D", defaultValue = "0",
+            description = "Input features. 0 (default) takes it from the first event; needed up front when events "
+                    + "send features as {name: value} objects (they are hashed into D).")
+    int inputDim;
+
+    @Option(names = "--hidden", paramLabel = "W[,W...]", defaultValue = "64,64",
+            description = "Trunk hidden widths, ReLU after each (default ${DEFAULT-VALUE}); 'none' for no trunk.")
+    String hidden;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Events per learning step (default ${DEFAULT-VALUE}). Predictions of a batch come from "
+                    + "the model before it; larger batches are faster, smaller ones learn more per event.")
+    int batchSize;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
+            description = "Trunk optimiser: adam (default) or sgd.")
+    LearnerConfig.OptimizerKind optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Trunk learning rate (default: 1e-3).")
+    Double trunkRate;
+
+    @Option(names = "--head-lr", paramLabel = "RATE", description = "Head learning rate (default: 0.01).")
+    Double headRate;
+
+    @Option(names = "--no-standardize", negatable = false,
+            description = "Do not standardise features (running mean and variance; on by default).")
+    boolean noStandardize;
+
+    @Option(names = "--no-head-input", negatable = false,
+            description = "Heads see only the trunk's features, not also the standardised raw features.")
+    boolean noHeadInput;
+
+    @Option(names = "--default-type", paramLabel = "TYPE", defaultValue = "regression",
+            description = "Head kind for a task whose first event has no \"type\": regression (default), binary. "
+                    + "Multiclass needs \"classes\" and so must be named in the event.")
+    TaskType defaultType;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+            description = "Seeds the learner's initial weights (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** The configuration these options describe; the errors name the bad value. */
+    public LearnerConfig toConfig() {
+        return DEFAULTS.toBuilder()
+                .model(model)
+                .inputDim(inputDim)
+                .hidden(parseHidden(hidden))
+                .batchSize(batchSize)
+                .trunkOptimizer(optimizer)
+                .trunkRate(trunkRate == null ? DEFAULTS.trunkRate() : trunkRate)
+                .headRate(headRate == null ? DEFAULTS.headRate() : headRate)
+                .standardize(!noStandardize)
+                .headSeesInput(!noHeadInput)
+                .defaultType(defaultType)
+                .seed(seed)
+                .build();
+    }
+
+    static int[] parseHidden(String spec) {
+        String s = spec.trim();
+        if (s.isEmpty() || s.equalsIgnoreCase("none")) {
+            return new int[0];
+        }
+        try {
+            return Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--hidden takes widths separated by commas, like 64,64, or 'none'. Got: "
+                    + spec);
+        }
+    }
+}
