@@ -36,10 +36,16 @@ public final class LearnerOptions {
             description = "Trunk optimiser: adam (default) or sgd.")
     LearnerConfig.OptimizerKind optimizer;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Trunk learning rate (default: 1e-3).")
+    @Option(names = "--lr", paramLabel = "RATE", description = "Trunk learning rate (default: 3e-3).")
     Double trunkRate;
 
-    @Option(names = "--head-lr", paramLabel = "RATE", description = "Head learning rate (default: 0.01).")
+    @Option(names = "--head-optimizer", paramLabel = "NAME", defaultValue = "nlms",
+            description = "Head step rule: nlms (default; SGD normalised by the input's squared norm, so one rate "
+                    + "suits any feature scale) or sgd.")
+    LearnerConfig.HeadOptimizerKind headOptimizer;
+
+    @Option(names = "--head-lr", paramLabel = "RATE",
+            description = "Head learning rate (default: 0.05; with nlms, the fraction of its error a step corrects).")
     Double headRate;
 
     @Option(names = "--no-standardize", negatable = false,
@@ -49,6 +55,11 @@ public final class LearnerOptions {
     @Option(names = "--no-head-input", negatable = false,
             description = "Heads see only the trunk's features, not also the standardised raw features.")
     boolean noHeadInput;
+
+    @Option(names = "--no-local-heads", negatable = false,
+            description = "Shared model only: no local linear head per task beside the trunk head. By default the "
+                    + "two are blended by their recent losses, so a task the trunk does not suit is no worse off.")
+    boolean noLocalHeads;
 
     @Option(names = "--default-type", paramLabel = "TYPE", defaultValue = "regression",
             description = "Head kind for a task whose first event has no \"type\": regression (default), binary. "
@@ -68,7 +79,9 @@ public final class LearnerOptions {
                 .batchSize(batchSize)
                 .trunkOptimizer(optimizer)
                 .trunkRate(trunkRate == null ? DEFAULTS.trunkRate() : trunkRate)
+                .headOptimizer(headOptimizer)
                 .headRate(headRate == null ? DEFAULTS.headRate() : headRate)
+                .localHeads(!noLocalHeads)
                 .standardize(!noStandardize)
                 .headSeesInput(!noHeadInput)
                 .defaultType(defaultType)

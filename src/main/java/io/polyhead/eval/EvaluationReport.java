@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.polyhead.event.TaskType;
-import io.polyhead.model.Head;
+import io.polyhead.model.TaskHead;
 import io.polyhead.model.MultiTaskLearner;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,8 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
     /** One task's figures. {@code mse} equals {@code loss} for regression tasks. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskRow(String task, String type, long events, long labeled, Double loss, Double accuracy,
-                          Double mse, Double first10Loss, Double first20Loss, Double headRate) {
+                          Double mse, Double first10Loss, Double first20Loss, Double headRate,
+                          Double trunkWeight) {
     }
 
     /** Builds the report from a finished run. */
@@ -55,15 +56,16 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
         List<TaskRow> rows = new ArrayList<>();
         double rateSum = 0;
         for (TaskMetrics t : m.tasks()) {
-            Head head = learner.heads().get(t.task());
-            Double rate = head == null ? null : head.rate().meanRate();
+            TaskHead head = learner.heads().get(t.task());
+            Double rate = head == null ? null : head.trunkHead().rate().meanRate();
+            Double trust = head == null || !head.blended() ? null : head.trunkWeight();
             rows.add(new TaskRow(t.task(), t.type() == null ? null : t.type().jsonName(), t.events(), t.labeled(),
                     finite(t.meanLoss()), finite(t.accuracy()),
                     t.type() == TaskType.REGRESSION ? finite(t.meanLoss()) : null,
-                    finite(t.first10Loss()), finite(t.first20Loss()), rate));
+                    finite(t.first10Loss()), finite(t.first20Loss()), rate, trust));
         }
-        for (Head h : learner.heads().values()) {
-            rateSum += h.rate().meanRate();
+        for (TaskHead h : learner.heads().values()) {
+            rateSum += h.trunkHead().rate().meanRate();
         }
         Overall overall = new Overall(m.events(), m.labeled(), m.rejected(), m.tasks().size(), finite(m.meanLoss()),
                 finite(m.secondHalfLoss()), finite(m.accuracy()),

@@ -64,6 +64,25 @@ public final class HeadLoss {
         }
     }
 
+    /**
+     * The loss of already computed scores (as {@link #scores} writes them, possibly a blend of two
+     * heads' scores) for {@code label}; probabilities are clipped to [1e-15, 1 − 1e-15].
+     */
+    public static double lossOfScores(TaskType type, double[] probs, double label) {
+        switch (type) {
+            case REGRESSION: {
+                double err = probs[0] - label;
+                return err * err;
+            }
+            case BINARY: {
+                double p = Math.min(Math.max(probs[0], 1e-15), 1 - 1e-15);
+                return -(label * Math.log(p) + (1 - label) * Math.log(1 - p));
+            }
+            default:
+                return -Math.log(Math.max(probs[(int) label], 1e-15));
+        }
+    }
+
     /** The prediction the contract reports: the value, the class 0/1, or the most probable class. */
     public static double prediction(TaskType type, double[] probs, int k) {
         switch (type) {

@@ -15,26 +15,35 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param batchSize      events per learning step, at least 1
  * @param trunkOptimizer the trunk's optimiser
  * @param trunkRate      the trunk's (starting) learning rate
+ * @param headOptimizer  the heads' step rule
  * @param headRate       the heads' (starting) learning rate
  * @param standardize    standardise features online (running mean and variance)
  * @param headSeesInput  heads see the standardised raw features beside the trunk's, so a task can
  *                       always fall back to a linear model of its own (no negative transfer from a
  *                       trunk that does not suit it)
+ * @param localHeads     in the shared model, give each task a local linear head on the raw features
+ *                       beside its trunk head and blend the two by their recent losses
  * @param defaultType    head kind for a task whose first event names none
  * @param seed           seeds every random choice of the learner
  * @param dataType       FLOAT for learning, DOUBLE for gradient checks
  */
 public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int batchSize,
-                            OptimizerKind trunkOptimizer, double trunkRate, double headRate,
-                            boolean standardize, boolean headSeesInput, TaskType defaultType, long seed,
+                            OptimizerKind trunkOptimizer, double trunkRate, HeadOptimizerKind headOptimizer,
+                            double headRate,
+                            boolean standardize, boolean headSeesInput, boolean localHeads, TaskType defaultType,
+                            long seed,
                             DataType dataType) {
 
     /** The trunk optimisers. */
     public enum OptimizerKind { ADAM, SGD }
 
+    /** The heads' step rules: normalised SGD (NLMS, the default) or plain SGD. */
+    public enum HeadOptimizerKind { NLMS, SGD }
+
     public LearnerConfig {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(trunkOptimizer, "trunkOptimizer");
+        Objects.requireNonNull(headOptimizer, "headOptimizer");
         Objects.requireNonNull(defaultType, "defaultType");
         Objects.requireNonNull(dataType, "dataType");
         if (inputDim < 0) {
@@ -59,10 +68,10 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
         }
     }
 
-    /** Polyhead's defaults: shared trunk 64-64, Adam 1e-3 on the trunk, batch 32. */
+    /** Polyhead's defaults: shared trunk 64-64 with Adam 3e-3, NLMS heads at 0.05, local heads blended, batch 32. */
     public static LearnerConfig defaults() {
-        return new LearnerConfig(ModelKind.SHARED, 0, new int[] {64, 64}, 32, OptimizerKind.ADAM, 1e-3, 0.01,
-                true, true, TaskType.REGRESSION, 42L, DataType.FLOAT);
+        return new LearnerConfig(ModelKind.SHARED, 0, new int[] {64, 64}, 32, OptimizerKind.ADAM, 3e-3, HeadOptimizerKind.NLMS, 0.05,
+                true, true, true, TaskType.REGRESSION, 42L, DataType.FLOAT);
     }
 
     /** The hidden widths (a copy). */
@@ -89,23 +98,23 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
     public boolean equals(Object o) {
         return o instanceof LearnerConfig c && model == c.model && inputDim == c.inputDim
                 && Arrays.equals(hidden, c.hidden) && batchSize == c.batchSize && trunkOptimizer == c.trunkOptimizer
-                && trunkRate == c.trunkRate && headRate == c.headRate && standardize == c.standardize
-                && headSeesInput == c.headSeesInput && defaultType == c.defaultType && seed == c.seed
+                && trunkRate == c.trunkRate && headOptimizer == c.headOptimizer && headRate == c.headRate && standardize == c.standardize
+                && headSeesInput == c.headSeesInput && localHeads == c.localHeads && defaultType == c.defaultType && seed == c.seed
                 && dataType == c.dataType;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, inputDim, Arrays.hashCode(hidden), batchSize, trunkOptimizer, trunkRate, headRate,
-                standardize, headSeesInput, defaultType, seed, dataType);
+        return Objects.hash(model, inputDim, Arrays.hashCode(hidden), batchSize, trunkOptimizer, trunkRate, headOptimizer, headRate,
+                standardize, headSeesInput, localHeads, defaultType, seed, dataType);
     }
 
     @Override
     public String toString() {
         return "model=" + model.cliName() + " inputDim=" + (inputDim == 0 ? "auto" : inputDim)
                 + " hidden=" + Arrays.toString(effectiveHidden()) + " batch=" + batchSize
-                + " trunk=" + trunkOptimizer.name().toLowerCase() + "@" + trunkRate + " headRate=" + headRate
-                + " standardize=" + standardize + " headSeesInput=" + effectiveHeadSeesInput()
+                + " trunk=" + trunkOptimizer.name().toLowerCase() + "@" + trunkRate + " heads=" + headOptimizer.name().toLowerCase() + "@" + headRate
+                + " standardize=" + standardize + " headSeesInput=" + effectiveHeadSeesInput() + " localHeads=" + localHeads
                 + " defaultType=" + defaultType.jsonName() + " seed=" + seed;
     }
 
@@ -117,9 +126,11 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
         private int batchSize;
         private OptimizerKind trunkOptimizer;
         private double trunkRate;
+        private HeadOptimizerKind headOptimizer;
         private double headRate;
         private boolean standardize;
         private boolean headSeesInput;
+        private boolean localHeads;
         private TaskType defaultType;
         private long seed;
         private DataType dataType;
@@ -131,9 +142,11 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
             batchSize = c.batchSize;
             trunkOptimizer = c.trunkOptimizer;
             trunkRate = c.trunkRate;
+            headOptimizer = c.headOptimizer;
             headRate = c.headRate;
             standardize = c.standardize;
             headSeesInput = c.headSeesInput;
+            localHeads = c.localHeads;
             defaultType = c.defaultType;
             seed = c.seed;
             dataType = c.dataType;
@@ -145,16 +158,18 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
         public Builder batchSize(int v) { batchSize = v; return this; }
         public Builder trunkOptimizer(OptimizerKind v) { trunkOptimizer = v; return this; }
         public Builder trunkRate(double v) { trunkRate = v; return this; }
+        public Builder headOptimizer(HeadOptimizerKind v) { headOptimizer = v; return this; }
         public Builder headRate(double v) { headRate = v; return this; }
         public Builder standardize(boolean v) { standardize = v; return this; }
         public Builder headSeesInput(boolean v) { headSeesInput = v; return this; }
+        public Builder localHeads(boolean v) { localHeads = v; return this; }
         public Builder defaultType(TaskType v) { defaultType = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder dataType(DataType v) { dataType = v; return this; }
 
         public LearnerConfig build() {
-            return new LearnerConfig(model, inputDim, hidden, batchSize, trunkOptimizer, trunkRate, headRate,
-                    standardize, headSeesInput, defaultType, seed, dataType);
+            return new LearnerConfig(model, inputDim, hidden, batchSize, trunkOptimizer, trunkRate, headOptimizer, headRate,
+                    standardize, headSeesInput, localHeads, defaultType, seed, dataType);
         }
     }
 }

@@ -76,15 +76,19 @@ public final class LearnerSnapshot {
             out.writeLong(e.getValue().events());
         }
         out.writeInt(learner.heads().size());
-        for (Map.Entry<String, Head> e : learner.heads().entrySet()) {
-            Head h = e.getValue();
+        for (Map.Entry<String, TaskHead> e : learner.heads().entrySet()) {
+            TaskHead th = e.getValue();
             out.writeUTF(e.getKey());
-            out.writeUTF(h.type().name());
-            out.writeInt(h.outputs());
-            out.writeLong(h.events());
-            out.writeLong(h.labeledEvents());
-            writeDoubles(out, h.weightArray());
-            h.rate().writeState(out);
+            out.writeUTF(th.trunkHead().type().name());
+            out.writeInt(th.trunkHead().outputs());
+            writeHead(out, th.trunkHead());
+            out.writeBoolean(th.blended());
+            if (th.blended()) {
+                writeHead(out, th.localHead());
+                out.writeLong(th.blend().count());
+                out.writeDouble(th.blend().trunkLoss());
+                out.writeDouble(th.blend().localLoss());
+            }
         }
         out.flush();
     }
@@ -133,20 +137,43 @@ public final class LearnerSnapshot {
             String key = in.readUTF();
             TaskType type = TaskType.valueOf(in.readUTF());
             int outputs = in.readInt();
-            long events = in.readLong();
-            long labeledEvents = in.readLong();
-            double[] weights = readDoubles(in);
-            Head head = learner.emptyHead(type, outputs);
-            if (weights.length != head.weightArray().length) {
-                throw new IOException("head " + key + " has " + weights.length + " weights, expected "
-                        + head.weightArray().length);
+            TaskHead th = learner.emptyTaskHead(type, outputs);
+            readHead(in, key, th.trunkHead());
+            boolean blended = in.readBoolean();
+            if (blended != th.blended()) {
+                throw new IOException("head " + key + (blended ? " has" : " lacks") + " a local head, its configuration "
+                        + (blended ? "does not" : "does"));
             }
-            System.arraycopy(weights, 0, head.weightArray(), 0, weights.length);
-            head.restoreCounts(events, labeledEvents);
-            head.rate().readState(in);
-            learner.putHead(key, head);
+            if (blended) {
+                readHead(in, key, th.localHead());
+                long count = in.readLong();
+                double trunkLoss = in.readDouble();
+                double localLoss = in.readDouble();
+                th.blend().restore(count, trunkLoss, localLoss);
+            }
+            learner.putHead(key, th);
         }
         return learner;
+    }
+
+    private static void writeHead(DataOutputStream out, Head h) throws IOException {
+        out.writeLong(h.events());
+        out.writeLong(h.labeledEvents());
+        writeDoubles(out, h.weightArray());
+        h.rate().writeState(out);
+    }
+
+    private static void readHead(DataInputStream in, String key, Head head) throws IOException {
+        long events = in.readLong();
+        long labeledEvents = in.readLong();
+        double[] weights = readDoubles(in);
+        if (weights.length != head.weightArray().length) {
+            throw new IOException("head " + key + " has " + weights.length + " weights, expected "
+                    + head.weightArray().length);
+        }
+        System.arraycopy(weights, 0, head.weightArray(), 0, weights.length);
+        head.restoreCounts(events, labeledEvents);
+        head.rate().readState(in);
     }
 
     private static void writeConfig(DataOutputStream out, LearnerConfig c) throws IOException {
@@ -160,9 +187,11 @@ public final class LearnerSnapshot {
         out.writeInt(c.batchSize());
         out.writeUTF(c.trunkOptimizer().name());
         out.writeDouble(c.trunkRate());
+        out.writeUTF(c.headOptimizer().name());
         out.writeDouble(c.headRate());
         out.writeBoolean(c.standardize());
         out.writeBoolean(c.headSeesInput());
+        out.writeBoolean(c.localHeads());
         out.writeUTF(c.defaultType().name());
         out.writeLong(c.seed());
         out.writeUTF(c.dataType().name());
@@ -178,14 +207,16 @@ public final class LearnerSnapshot {
         int batch = in.readInt();
         LearnerConfig.OptimizerKind opt = LearnerConfig.OptimizerKind.valueOf(in.readUTF());
         double trunkRate = in.readDouble();
+        LearnerConfig.HeadOptimizerKind headOpt = LearnerConfig.HeadOptimizerKind.valueOf(in.readUTF());
         double headRate = in.readDouble();
         boolean standardize = in.readBoolean();
         boolean headSeesInput = in.readBoolean();
+        boolean localHeads = in.readBoolean();
         TaskType defaultType = TaskType.valueOf(in.readUTF());
         long seed = in.readLong();
         DataType dataType = DataType.valueOf(in.readUTF());
-        return new LearnerConfig(model, inputDim, hidden, batch, opt, trunkRate, headRate, standardize,
-                headSeesInput, defaultType, seed, dataType);
+        return new LearnerConfig(model, inputDim, hidden, batch, opt, trunkRate, headOpt, headRate, standardize,
+                headSeesInput, localHeads, defaultType, seed, dataType);
     }
 
     private static void writeDoubles(DataOutputStream out, double[] a) throws IOException {

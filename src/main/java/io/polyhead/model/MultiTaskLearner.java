@@ -5,6 +5,8 @@ import io.polyhead.event.Prediction;
 import io.polyhead.event.TaskType;
 import io.polyhead.optim.Adam;
 import io.polyhead.optim.FixedRate;
+import io.polyhead.optim.HeadRate;
+import io.polyhead.optim.NormalizedRate;
 import io.polyhead.optim.Sgd;
 import io.polyhead.optim.TrunkOptimizer;
 import java.util.ArrayList;
@@ -35,7 +37,7 @@ public final class MultiTaskLearner {
     private Trunk trunk;
     private TrunkOptimizer optimizer;
     private final Map<String, TaskState> tasks = new LinkedHashMap<>();
-    private final Map<String, Head> heads = new LinkedHashMap<>();
+    private final Map<String, TaskHead> heads = new LinkedHashMap<>();
     private long modelVersion;
     private long labeledEvents;
 
@@ -96,7 +98,7 @@ public final class MultiTaskLearner {
     }
 
     /** Heads by head key (the task id; for {@code pooled} one key per head kind). Read-only view. */
-    public Map<String, Head> heads() {
+    public Map<String, TaskHead> heads() {
         return Collections.unmodifiableMap(heads);
     }
 
@@ -198,6 +200,10 @@ public final class MultiTaskLearner {
         Trunk.Pass pass = trunk.forward(xs);
         int h = trunk.outputDim();
         double[] features = pass.output().data().asDouble();
+        double[] raw01 = new double[n * d];
+        for (int i = 0; i < raw01.length; i++) {
+            raw01[i] = x[i];
+        }
         int m = headInputs();
         double[] in;
         if (m == h) {
@@ -206,52 +212,86 @@ public final class MultiTaskLearner {
             in = new double[n * m];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(features, i * h, in, i * m, h);
-                for (int j = 0; j < d; j++) {
-                    in[i * m + h + j] = x[i * d + j];
-                }
+                System.arraycopy(raw01, i * d, in, i * m + h, d);
             }
         }
 
         boolean trainTrunk = trunk.parameterCount() > 0;
         double[] dFeatures = trainTrunk ? new double[n * h] : null;
-        Head[] used = new Head[n];
+        TaskHead[] used = new TaskHead[n];
         double[][] deltas = new double[n][];
+        double[][] localDeltas = new double[n][];
+        double[] trunkHeadLoss = new double[n];
+        double[] localHeadLoss = new double[n];
         List<Prediction> predictions = new ArrayList<>(n);
         int labeled = 0;
         for (int i = 0; i < n; i++) {
             Event e = batch.get(i);
             TaskState task = tasks.get(e.task());
             boolean newTask = task.events() == 0;
-            Head head = heads.computeIfAbsent(headKey(e.task(), task), k -> newHead(task));
-            used[i] = head;
+            TaskHead th = heads.computeIfAbsent(headKey(e.task(), task), key -> newTaskHead(task));
+            used[i] = th;
+            Head head = th.trunkHead();
+            TaskType type = head.type();
             int k = head.outputs();
             double[] z = new double[k];
             double[] probs = new double[k];
             head.outputs(in, i * m, z);
-            HeadLoss.scores(head.type(), z, k, probs);
+            HeadLoss.scores(type, z, k, probs);
+            double[] zLocal = null;
+            double[] probsLocal = null;
+            double[] blended = probs;
+            if (th.blended()) {
+                zLocal = new double[k];
+                probsLocal = new double[k];
+                th.localHead().outputs(raw01, i * d, zLocal);
+                HeadLoss.scores(type, zLocal, k, probsLocal);
+                double a = th.trunkWeight();
+                blended = new double[k];
+                for (int r = 0; r < k; r++) {
+                    blended[r] = a * probs[r] + (1 - a) * probsLocal[r];
+                }
+            }
             Double loss = null;
             if (e.labeled()) {
+                double y = e.label();
                 double[] delta = new double[k];
-                loss = HeadLoss.lossAndDelta(head.type(), z, k, e.label(), probs, delta);
+                trunkHeadLoss[i] = HeadLoss.lossAndDelta(type, z, k, y, probs, delta);
                 deltas[i] = delta;
+                if (th.blended()) {
+                    double[] localDelta = new double[k];
+                    localHeadLoss[i] = HeadLoss.lossAndDelta(type, zLocal, k, y, probsLocal, localDelta);
+                    localDeltas[i] = localDelta;
+                    loss = HeadLoss.lossOfScores(type, blended, y);
+                } else {
+                    loss = trunkHeadLoss[i];
+                }
                 if (trainTrunk) {
+                    // The trunk learns from its own head's loss, as if the local head were not there.
                     head.inputGradient(delta, dFeatures, i * h, h);
                 }
                 labeled++;
             }
             task.countEvent();
             head.countEvent(e.labeled());
-            predictions.add(new Prediction(e.task(), e.id(), head.type(),
-                    HeadLoss.prediction(head.type(), probs, k), HeadLoss.score(head.type(), probs, k),
-                    head.type() == TaskType.MULTICLASS ? toFloats(probs) : null,
+            predictions.add(new Prediction(e.task(), e.id(), type,
+                    HeadLoss.prediction(type, blended, k), HeadLoss.score(type, blended, k),
+                    type == TaskType.MULTICLASS ? toFloats(blended) : null,
                     e.label(), loss, e.labeled(), task.events(), newTask, modelVersion));
         }
         if (labeled == 0) {
             return predictions;
         }
         for (int i = 0; i < n; i++) {
-            if (deltas[i] != null) {
-                used[i].learn(in, i * m, deltas[i]);
+            if (deltas[i] == null) {
+                continue;
+            }
+            TaskHead th = used[i];
+            th.trunkHead().learn(in, i * m, deltas[i]);
+            if (th.blended()) {
+                th.localHead().learn(raw01, i * d, localDeltas[i]);
+                th.localHead().countEvent(true);
+                th.blend().update(trunkHeadLoss[i], localHeadLoss[i]);
             }
         }
         if (trainTrunk) {
@@ -270,13 +310,24 @@ public final class MultiTaskLearner {
         return task;
     }
 
-    private Head newHead(TaskState task) {
-        int outputs = task.type() == TaskType.MULTICLASS ? task.classes() : 1;
-        return new Head(task.type(), outputs, headInputs(), null, new FixedRate(config.headRate()));
+    private TaskHead newTaskHead(TaskState task) {
+        return emptyTaskHead(task.type(), task.type() == TaskType.MULTICLASS ? task.classes() : 1);
+    }
+
+    /** Whether tasks get a local head beside the trunk head (the shared model with a real trunk). */
+    boolean blendsLocalHeads() {
+        return config.model() == ModelKind.SHARED && config.localHeads() && trunk.parameterCount() > 0;
+    }
+
+    private HeadRate newRate() {
+        return switch (config.headOptimizer()) {
+            case NLMS -> new NormalizedRate(config.headRate());
+            case SGD -> new FixedRate(config.headRate());
+        };
     }
 
     // Registers a head read from a snapshot.
-    void putHead(String key, Head head) {
+    void putHead(String key, TaskHead head) {
         heads.put(key, head);
     }
 
@@ -292,9 +343,13 @@ public final class MultiTaskLearner {
         this.labeledEvents = labeledEvents;
     }
 
-    /** A new head for the snapshot reader, with the configured rule. */
-    Head emptyHead(TaskType type, int outputs) {
-        return new Head(type, outputs, headInputs(), null, new FixedRate(config.headRate()));
+    /** A new, zero head for a task of this kind, with the configured rules. */
+    TaskHead emptyTaskHead(TaskType type, int outputs) {
+        Head trunkHead = new Head(type, outputs, headInputs(), null, newRate());
+        if (!blendsLocalHeads()) {
+            return new TaskHead(trunkHead, null, null);
+        }
+        return new TaskHead(trunkHead, new Head(type, outputs, inputDim, null, newRate()), new LossBlend());
     }
 
     private INDArray matrix(float[] data, int rows, int cols) {
