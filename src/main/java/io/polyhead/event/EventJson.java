@@ -1,0 +1,71 @@
+package io.polyhead.event;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes an {@link Event} as one compact JSON object of the event contract: dense features,
+ * floats in their shortest form, null fields left out. What {@code polyhead generate} and
+ * {@code produce} send.
+ */
+public final class EventJson {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private EventJson() {
+    }
+
+    /** The event as UTF-8 JSON bytes. */
+    public static byte[] toBytes(Event e) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 12 * e.dimension());
+        write(e, out);
+        return out.toByteArray();
+    }
+
+    /** The event as a JSON string. */
+    public static String toJson(Event e) {
+        return new String(toBytes(e), StandardCharsets.UTF_8);
+    }
+
+    /** Writes the event's JSON (no newline) to {@code out}, which is not closed. */
+    public static void write(Event e, OutputStream out) {
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            g.writeStringField("task", e.task());
+            if (e.id() != null) {
+                g.writeStringField("id", e.id());
+            }
+            g.writeArrayFieldStart("features");
+            for (int i = 0; i < e.dimension(); i++) {
+                g.writeNumber(e.feature(i));
+            }
+            g.writeEndArray();
+            if (e.label() != null) {
+                double y = e.label();
+                if (y == Math.rint(y) && Math.abs(y) < 1e15) {
+                    g.writeNumberField("label", (long) y);
+                } else {
+                    g.writeNumberField("label", y);
+                }
+            }
+            if (e.type() != null) {
+                g.writeStringField("type", e.type().jsonName());
+            }
+            if (e.classes() != null) {
+                g.writeNumberField("classes", e.classes());
+            }
+            if (e.timestamp() != null) {
+                g.writeNumberField("timestamp", e.timestamp());
+            }
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
