@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             "and 'polyhead evaluate s.jsonl'. Every command has --help."},
         subcommands = {
             CommandLine.HelpCommand.class,
+            BrokerCommand.class,
         })
 public final class PolyheadCli implements Runnable {
 
