@@ -1,5 +1,6 @@
 package io.polyhead.cli;
 
+import io.polyhead.broker.BrokerStartException;
 import io.polyhead.broker.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -17,9 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "broker",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs a real single-node Kafka broker (KRaft, no ZooKeeper) in the foreground until "
-                    + "Ctrl-C. Topics and records live in --data-dir: start it again on the same "
-                    + "directory and they are all still there.",
+            "Runs a single-node Kafka broker in the foreground until Ctrl-C.",
+            "",
+            "A real Kafka broker (KRaft, no ZooKeeper) in this JVM. Topics and records live in "
+                    + "--data-dir: start it again on the same directory and they are all still there.",
             "Topics are not created on first use; create them explicitly ('polyhead topics' "
                     + "creates Polyhead's).",
             ""},
@@ -58,11 +61,16 @@ public final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .host(bind)
-                .port(port)
-                .dataDir(dataDir)
-                .build();
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = EmbeddedKafkaBroker.builder()
+                    .host(bind)
+                    .port(port)
+                    .dataDir(dataDir)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C runs shutdown hooks; close the broker there so its logs end cleanly and the next
         // start on the same data dir needs no recovery. The hook waits until the close is done.
@@ -75,10 +83,13 @@ public final class BrokerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             broker.start();
-        } catch (RuntimeException e) {
+        } catch (BrokerStartException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             broker.close();
-            throw e;
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(e.getMessage());
+            err.flush();
+            return 1;
         }
         out.println("Bootstrap servers: " + broker.bootstrapServers());
         out.println("Data dir: " + broker.dataDir());
