@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             GenerateCommand.class,
+            EvaluateCommand.class,
             BrokerCommand.class,
         })
 public final class PolyheadCli implements Runnable {

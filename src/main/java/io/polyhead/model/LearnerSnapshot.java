@@ -1,7 +1,6 @@
 package io.polyhead.model;
 
 import io.polyhead.event.TaskType;
-import io.polyhead.optim.NdArrays;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Saves and loads a whole learner: configuration, standardiser, trunk, optimiser state, tasks and
@@ -65,7 +63,7 @@ public final class LearnerSnapshot {
             out.writeLong(s.count());
             writeDoubles(out, s.meanArray());
             writeDoubles(out, s.m2Array());
-            NdArrays.write(out, learner.trunk().params());
+            writeDoubles(out, learner.trunk().params());
             learner.trunkOptimizer().writeState(out);
         }
         out.writeInt(learner.tasks().size());
@@ -116,12 +114,12 @@ public final class LearnerSnapshot {
             double[] mean = readDoubles(in);
             double[] m2 = readDoubles(in);
             learner.standardizer().restore(count, mean, m2);
-            INDArray params = NdArrays.read(in);
-            if (params.length() != learner.trunk().params().length()) {
-                throw new IOException("snapshot trunk has " + params.length() + " parameters, its configuration "
-                        + learner.trunk().params().length());
+            double[] params = readDoubles(in);
+            if (params.length != learner.trunk().params().length) {
+                throw new IOException("snapshot trunk has " + params.length + " parameters, its configuration "
+                        + learner.trunk().params().length);
             }
-            learner.trunk().params().assign(params.castTo(learner.trunk().dataType()));
+            System.arraycopy(params, 0, learner.trunk().params(), 0, params.length);
             learner.trunkOptimizer().readState(in);
         }
         int taskCount = in.readInt();

@@ -14,9 +14,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The multi-task learner: one {@link Trunk} shared by all tasks, one {@link Head} per task, learning
@@ -196,14 +193,13 @@ public final class MultiTaskLearner {
             scaler.update(raw, i * d);
         }
 
-        INDArray xs = matrix(x, n, d);
-        Trunk.Pass pass = trunk.forward(xs);
-        int h = trunk.outputDim();
-        double[] features = pass.output().data().asDouble();
         double[] raw01 = new double[n * d];
         for (int i = 0; i < raw01.length; i++) {
             raw01[i] = x[i];
         }
+        Trunk.Pass pass = trunk.forward(raw01, n);
+        int h = trunk.outputDim();
+        double[] features = pass.output();
         int m = headInputs();
         double[] in;
         if (m == h) {
@@ -295,7 +291,7 @@ public final class MultiTaskLearner {
             }
         }
         if (trainTrunk) {
-            trunk.backward(pass, matrix(dFeatures, n, h), 1.0 / labeled);
+            trunk.backward(pass, dFeatures, 1.0 / labeled);
             optimizer.step(trunk.params(), trunk.gradient());
         }
         labeledEvents += labeled;
@@ -350,24 +346,6 @@ public final class MultiTaskLearner {
             return new TaskHead(trunkHead, null, null);
         }
         return new TaskHead(trunkHead, new Head(type, outputs, inputDim, null, newRate()), new LossBlend());
-    }
-
-    private INDArray matrix(float[] data, int rows, int cols) {
-        if (config.dataType() == DataType.DOUBLE) {
-            double[] a = new double[data.length];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = data[i];
-            }
-            return Nd4j.create(a, new long[] {rows, cols}, 'c');
-        }
-        return Nd4j.create(data, new long[] {rows, cols}, 'c');
-    }
-
-    private INDArray matrix(double[] data, int rows, int cols) {
-        if (config.dataType() == DataType.DOUBLE) {
-            return Nd4j.create(data, new long[] {rows, cols}, 'c');
-        }
-        return Nd4j.create(toFloats(data), new long[] {rows, cols}, 'c');
     }
 
     private static float[] toFloats(double[] a) {

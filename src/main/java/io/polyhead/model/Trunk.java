@@ -3,56 +3,56 @@ package io.polyhead.model;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The shared trunk: a multilayer perceptron with ReLU after every layer, on ND4J. All weights and
- * biases live in one flat row vector ({@link #params()}) and the gradient in another of the same
- * layout ({@link #gradient()}), so optimisers and trunk averaging act on a single vector.
+ * The shared trunk: a multilayer perceptron with ReLU after every layer. All weights and biases live
+ * in one flat vector ({@link #params()}) and the gradient in another of the same layout
+ * ({@link #gradient()}), so optimisers and trunk averaging act on a single array. Matrix products go
+ * through {@link MatMul} (ND4J's BLAS for batch-sized products); the elementwise steps — bias, ReLU,
+ * its mask — are plain Java, since each ND4J call has a fixed cost of microseconds.
  *
- * <p>Shapes: a batch is {@code n × inputDim}; layer {@code l} has weights {@code in × out} and bias
- * {@code 1 × out}. With no hidden widths the trunk is the identity and has no parameters.
+ * <p>Layout: for each layer {@code l}, weights {@code in × out} row-major, then {@code out} biases. A
+ * batch is {@code n × inputDim} row-major. With no hidden widths the trunk is the identity and has no
+ * parameters.
  *
  * <p>Not thread-safe: one trunk serves one learner.
  */
 public final class Trunk {
     private final int[] widths;
     private final DataType dataType;
-    private final INDArray params;
-    private final INDArray gradient;
-    private final INDArray[] weights;
-    private final INDArray[] biases;
-    private final INDArray[] weightGrads;
-    private final INDArray[] biasGrads;
+    private final double[] params;
+    private final double[] gradient;
+    private final int[] weightOffset;
+    private final int[] biasOffset;
 
     /** Activations of one forward pass, kept for the backward pass. */
     public static final class Pass {
-        private final INDArray[] activations;
+        private final double[][] activations;
+        private final int rows;
 
-        private Pass(INDArray[] activations) {
+        private Pass(double[][] activations, int rows) {
             this.activations = activations;
+            this.rows = rows;
         }
 
-        /** The trunk's output, {@code n × outputDim}, after the last ReLU. Never null. */
-        public INDArray output() {
+        /** The trunk's output, {@code n × outputDim} row-major, after the last ReLU. Do not modify. */
+        public double[] output() {
             return activations[activations.length - 1];
         }
 
         /** Rows in the batch. */
         public int rows() {
-            return (int) activations[0].rows();
+            return rows;
         }
     }
 
     /**
-     * A trunk with He-normal initial weights (He et al. 2015) and zero biases.
+     * A trunk with He-normal initial weights (He et al. 2015, "Delving Deep into Rectifiers") and
+     * zero biases.
      *
      * @param inputDim input features, at least 1
      * @param hidden   widths of the hidden layers, each at least 1; may be empty (identity trunk)
-     * @param dataType FLOAT for learning, DOUBLE for gradient checks
+     * @param dataType the precision of the matrix products: FLOAT for learning, DOUBLE for gradient checks
      * @param seed     seeds the initial weights
      */
     public Trunk(int inputDim, int[] hidden, DataType dataType, long seed) {
@@ -72,48 +72,23 @@ public final class Trunk {
         widths[0] = inputDim;
         System.arraycopy(hidden, 0, widths, 1, hidden.length);
         int layers = hidden.length;
-        long size = 0;
+        weightOffset = new int[layers];
+        biasOffset = new int[layers];
+        int off = 0;
         for (int l = 0; l < layers; l++) {
-            size += (long) widths[l] * widths[l + 1] + widths[l + 1];
+            weightOffset[l] = off;
+            off += widths[l] * widths[l + 1];
+            biasOffset[l] = off;
+            off += widths[l + 1];
         }
-        // An identity trunk still gets a 1-element vector so optimisers have something to hold.
-        long stored = Math.max(size, 1);
-        this.params = Nd4j.zeros(dataType, 1, stored);
-        this.gradient = Nd4j.zeros(dataType, 1, stored);
-        this.weights = new INDArray[layers];
-        this.biases = new INDArray[layers];
-        this.weightGrads = new INDArray[layers];
-        this.biasGrads = new INDArray[layers];
-        long off = 0;
-        for (int l = 0; l < layers; l++) {
-            int in = widths[l];
-            int out = widths[l + 1];
-            weights[l] = view(params, off, in, out);
-            weightGrads[l] = view(gradient, off, in, out);
-            off += (long) in * out;
-            biases[l] = view(params, off, 1, out);
-            biasGrads[l] = view(gradient, off, 1, out);
-            off += out;
-        }
-        initialise(seed);
-    }
-
-    private static INDArray view(INDArray flat, long off, int rows, int cols) {
-        return flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(off, off + (long) rows * cols))
-                .reshape('c', rows, cols);
-    }
-
-    private void initialise(long seed) {
+        params = new double[off];
+        gradient = new double[off];
         SplittableRandom random = new SplittableRandom(seed);
-        for (int l = 0; l < weights.length; l++) {
-            int in = widths[l];
-            int out = widths[l + 1];
-            double sd = Math.sqrt(2.0 / in);
-            double[] w = new double[in * out];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = gaussian(random) * sd;
+        for (int l = 0; l < layers; l++) {
+            double sd = Math.sqrt(2.0 / widths[l]);
+            for (int i = 0; i < widths[l] * widths[l + 1]; i++) {
+                params[weightOffset[l] + i] = gaussian(random) * sd;
             }
-            weights[l].assign(Nd4j.createFromArray(w).reshape('c', in, out).castTo(dataType));
         }
     }
 
@@ -144,53 +119,78 @@ public final class Trunk {
     }
 
     /** Number of trainable parameters (0 for an identity trunk). */
-    public long parameterCount() {
-        long n = 0;
-        for (int l = 0; l + 1 < widths.length; l++) {
-            n += (long) widths[l] * widths[l + 1] + widths[l + 1];
-        }
-        return n;
+    public int parameterCount() {
+        return params.length;
     }
 
-    /** The flat parameter vector, {@code 1 × max(1, parameterCount())}. Live: writes change the trunk. */
-    public INDArray params() {
+    /** The flat parameter vector. Live: writes change the trunk. */
+    public double[] params() {
         return params;
     }
 
-    /** The flat gradient written by {@link #backward}, same layout as {@link #params()}. */
-    public INDArray gradient() {
+    /** The flat gradient written by {@link #backward}, same layout as {@link #params()}. Live. */
+    public double[] gradient() {
         return gradient;
     }
 
-    /** Runs a batch {@code x} ({@code n × inputDim}, this trunk's data type) through the layers. */
-    public Pass forward(INDArray x) {
-        INDArray[] acts = new INDArray[widths.length];
+    /** Runs a batch {@code x} ({@code n × inputDim} row-major; kept, not copied) through the layers. */
+    public Pass forward(double[] x, int n) {
+        double[][] acts = new double[widths.length][];
         acts[0] = x;
-        for (int l = 0; l < weights.length; l++) {
-            INDArray z = Nd4j.create(dataType, new long[] {x.rows(), widths[l + 1]}, 'c');
-            Nd4j.gemm(acts[l], weights[l], z, false, false, 1.0, 0.0);
-            z.addiRowVector(biases[l]);
-            acts[l + 1] = Transforms.relu(z, false);
+        for (int l = 0; l + 1 < widths.length; l++) {
+            int in = widths[l];
+            int out = widths[l + 1];
+            double[] w = Arrays.copyOfRange(params, weightOffset[l], weightOffset[l] + in * out);
+            double[] z = MatMul.multiply(acts[l], false, w, false, n, in, out, dataType);
+            int b = biasOffset[l];
+            for (int i = 0; i < n; i++) {
+                int row = i * out;
+                for (int j = 0; j < out; j++) {
+                    double v = z[row + j] + params[b + j];
+                    z[row + j] = v > 0 ? v : 0;
+                }
+            }
+            acts[l + 1] = z;
         }
-        return new Pass(acts);
+        return new Pass(acts, n);
     }
 
     /**
-     * Back-propagates {@code dOutput} (∂loss/∂output, {@code n × outputDim}; consumed) and writes
+     * Back-propagates {@code dOutput} (∂loss/∂output, {@code n × outputDim}; overwritten) and writes
      * {@code scale ×} the parameter gradient into {@link #gradient()}.
      */
-    public void backward(Pass pass, INDArray dOutput, double scale) {
-        INDArray[] acts = pass.activations;
-        INDArray dA = dOutput;
-        for (int l = weights.length - 1; l >= 0; l--) {
-            // ReLU passes gradient where its output was positive.
-            INDArray dZ = dA.muli(Transforms.step(acts[l + 1], true));
-            Nd4j.gemm(acts[l], dZ, weightGrads[l], true, false, scale, 0.0);
-            biasGrads[l].assign(dZ.sum(true, 0).muli(scale));
+    public void backward(Pass pass, double[] dOutput, double scale) {
+        double[][] acts = pass.activations;
+        int n = pass.rows;
+        double[] dA = dOutput;
+        for (int l = widths.length - 2; l >= 0; l--) {
+            int in = widths[l];
+            int out = widths[l + 1];
+            double[] a = acts[l + 1];
+            // ReLU passes the gradient where its output was positive.
+            for (int i = 0; i < n * out; i++) {
+                if (a[i] <= 0) {
+                    dA[i] = 0;
+                }
+            }
+            double[] dW = MatMul.multiply(acts[l], true, dA, false, in, n, out, dataType);
+            int w = weightOffset[l];
+            for (int i = 0; i < in * out; i++) {
+                gradient[w + i] = scale * dW[i];
+            }
+            int b = biasOffset[l];
+            Arrays.fill(gradient, b, b + out, 0.0);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < out; j++) {
+                    gradient[b + j] += dA[i * out + j];
+                }
+            }
+            for (int j = 0; j < out; j++) {
+                gradient[b + j] *= scale;
+            }
             if (l > 0) {
-                INDArray prev = Nd4j.create(dataType, new long[] {dZ.rows(), widths[l]}, 'c');
-                Nd4j.gemm(dZ, weights[l], prev, false, true, 1.0, 0.0);
-                dA = prev;
+                double[] weights = Arrays.copyOfRange(params, w, w + in * out);
+                dA = MatMul.multiply(dA, false, weights, true, n, out, in, dataType);
             }
         }
     }

@@ -3,20 +3,18 @@ package io.polyhead.optim;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Adam (Kingma and Ba, 2015, "Adam: A Method for Stochastic Optimization") over the trunk's flat
- * parameter vector, with bias-corrected moments folded into the step size.
+ * Adam (Kingma and Ba 2015, "Adam: A Method for Stochastic Optimization") over the trunk's flat
+ * parameter array, with the bias corrections folded into the step size.
  */
 public final class Adam implements TrunkOptimizer {
     private final double rate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    private INDArray m;
-    private INDArray v;
+    private double[] m;
+    private double[] v;
     private long steps;
 
     /** Adam with the paper's β1 = 0.9, β2 = 0.999, ε = 1e-8. */
@@ -35,36 +33,23 @@ public final class Adam implements TrunkOptimizer {
     }
 
     @Override
-    public void step(INDArray params, INDArray gradient) {
+    public void step(double[] params, double[] gradient) {
         step(params, gradient, rate);
     }
 
     /** One Adam step with rate {@code eta} instead of the configured one (for rate adaptation). */
-    public void step(INDArray params, INDArray gradient, double eta) {
-        ensureState(params);
-        steps++;
-        m.muli(beta1).addi(gradient.mul(1 - beta1));
-        v.muli(beta2).addi(gradient.mul(gradient).muli(1 - beta2));
-        double stepSize = eta * Math.sqrt(1 - Math.pow(beta2, steps)) / (1 - Math.pow(beta1, steps));
-        params.subi(m.div(Transforms.sqrt(v, true).addi(epsilon)).muli(stepSize));
-    }
-
-    /**
-     * The direction of the last step, {@code u = m̂ / (√v̂ + ε)} up to the bias correction (the step
-     * was {@code −η u}); the hypergradient rule needs it. Null before the first step.
-     */
-    public INDArray lastDirection() {
-        if (m == null) {
-            return null;
+    public void step(double[] params, double[] gradient, double eta) {
+        if (m == null || m.length != params.length) {
+            m = new double[params.length];
+            v = new double[params.length];
         }
-        double correction = Math.sqrt(1 - Math.pow(beta2, steps)) / (1 - Math.pow(beta1, steps));
-        return m.div(Transforms.sqrt(v, true).addi(epsilon)).muli(correction);
-    }
-
-    private void ensureState(INDArray params) {
-        if (m == null) {
-            m = params.ulike().assign(0);
-            v = params.ulike().assign(0);
+        steps++;
+        double stepSize = eta * Math.sqrt(1 - Math.pow(beta2, steps)) / (1 - Math.pow(beta1, steps));
+        for (int i = 0; i < params.length; i++) {
+            double g = gradient[i];
+            m[i] = beta1 * m[i] + (1 - beta1) * g;
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+            params[i] -= stepSize * m[i] / (Math.sqrt(v[i]) + epsilon);
         }
     }
 
@@ -81,22 +66,26 @@ public final class Adam implements TrunkOptimizer {
     @Override
     public void writeState(DataOutput out) throws IOException {
         out.writeLong(steps);
-        out.writeBoolean(m != null);
-        if (m != null) {
-            NdArrays.write(out, m);
-            NdArrays.write(out, v);
+        int n = m == null ? 0 : m.length;
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            out.writeDouble(m[i]);
+            out.writeDouble(v[i]);
         }
     }
 
     @Override
     public void readState(DataInput in) throws IOException {
         steps = in.readLong();
-        if (in.readBoolean()) {
-            m = NdArrays.read(in);
-            v = NdArrays.read(in);
-        } else {
-            m = null;
-            v = null;
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("corrupt Adam state: length " + n);
+        }
+        m = n == 0 ? null : new double[n];
+        v = n == 0 ? null : new double[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = in.readDouble();
+            v[i] = in.readDouble();
         }
     }
 }

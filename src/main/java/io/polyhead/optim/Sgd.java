@@ -3,7 +3,6 @@ package io.polyhead.optim;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Plain stochastic gradient descent with a fixed rate: {@code θ ← θ − η g}. */
 public final class Sgd implements TrunkOptimizer {
@@ -16,8 +15,10 @@ public final class Sgd implements TrunkOptimizer {
     }
 
     @Override
-    public void step(INDArray params, INDArray gradient) {
-        params.subi(gradient.mul(rate));
+    public void step(double[] params, double[] gradient) {
+        for (int i = 0; i < params.length; i++) {
+            params[i] -= rate * gradient[i];
+        }
         steps++;
     }
 

@@ -3,20 +3,19 @@ package io.polyhead.optim;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Updates the trunk's parameters from a gradient. The trunk keeps all its parameters in one flat
- * vector and its gradient in another of the same shape, so an optimiser is a handful of
- * vector operations whatever the number of layers.
+ * array and its gradient in another of the same layout, so an optimiser is a loop over one array
+ * whatever the number of layers.
  */
 public interface TrunkOptimizer {
 
     /**
      * Takes one step: {@code params} is changed in place from {@code gradient} (the mean gradient of
-     * the batch's loss). Neither may be null; both are row vectors of the same length.
+     * the batch's loss). Both have the same length; neither may be null.
      */
-    void step(INDArray params, INDArray gradient);
+    void step(double[] params, double[] gradient);
 
     /** The learning rate the next step will use. */
     double learningRate();

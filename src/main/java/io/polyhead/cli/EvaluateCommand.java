@@ -1,0 +1,133 @@
+package io.polyhead.cli;
+
+import io.polyhead.eval.EvaluationReport;
+import io.polyhead.eval.PrequentialMetrics;
+import io.polyhead.eval.PrequentialRun;
+import io.polyhead.eval.ReportTable;
+import io.polyhead.event.EventParser;
+import io.polyhead.event.InvalidEventException;
+import io.polyhead.event.PredictionJson;
+import io.polyhead.model.LearnerSnapshot;
+import io.polyhead.model.MultiTaskLearner;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code polyhead evaluate}: the learner over a JSONL file of contract events, prequentially and
+ * without Kafka. The same learner, in the same micro-batches, as the stream processor.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Prequential evaluation of the learner over a JSONL file of events (no Kafka): every event is",
+            "predicted first and learned second, exactly as the stream processor does.",
+            "",
+            "Prints a table per task (events, loss, accuracy, loss over the task's first 10 and 20 events),",
+            "the overall and second-half loss, and the throughput; --report writes the same as JSON.",
+            "Lines that are not valid events are counted as rejected with their reason, never dropped silently.",
+            "",
+            "Example:",
+            "  polyhead generate lowrank --events 50000 --tasks 20 > s.jsonl",
+            "  polyhead evaluate s.jsonl --report report.json",
+            "  polyhead evaluate s.jsonl --model independent"})
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "JSONL events, one per line; '-' reads standard input.")
+    String file;
+
+    @Mixin
+    LearnerOptions learnerOptions;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
+    Path report;
+
+    @Option(names = "--predictions", paramLabel = "FILE",
+            description = "Write every prediction as JSONL (the prediction topic's format) to FILE.")
+    Path predictions;
+
+    @Option(names = "--load", paramLabel = "FILE",
+            description = "Start from a saved snapshot instead of a new learner (learner options are then ignored).")
+    Path load;
+
+    @Option(names = "--save", paramLabel = "FILE", description = "Save the learner as a snapshot at the end.")
+    Path save;
+
+    @Option(names = "--show-tasks", paramLabel = "N", defaultValue = "30",
+            description = "Task rows to print (default ${DEFAULT-VALUE}); the report has all of them.")
+    int showTasks;
+
+    @Option(names = "--quiet", description = "No progress lines on standard error.")
+    boolean quiet;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws IOException {
+        MultiTaskLearner learner = load != null ? LearnerSnapshot.load(load)
+                : new MultiTaskLearner(learnerOptions.toConfig());
+        EventParser parser = new EventParser(EventParser.Config.defaults().withInputDim(learner.inputDim()));
+        PrequentialMetrics metrics = new PrequentialMetrics();
+        OutputStream predictionOut = predictions == null ? null
+                : new BufferedOutputStream(Files.newOutputStream(predictions), 1 << 16);
+        Consumer<io.polyhead.event.Prediction> sink = predictionOut == null ? null : p -> {
+            try {
+                predictionOut.write(PredictionJson.write(p));
+                predictionOut.write('\n');
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        PrequentialRun run = new PrequentialRun(learner, metrics, sink);
+        Progress progress = new Progress(err, quiet ? Long.MAX_VALUE : 2000);
+        long lines = 0;
+        try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
+            JsonlLines reader = new JsonlLines(in);
+            while (reader.next()) {
+                lines++;
+                try {
+                    run.offer(parser.parse(reader.bytes(), null));
+                } catch (InvalidEventException e) {
+                    run.reject(e.getMessage());
+                }
+                if (parser.dimension() == 0 && learner.inputDim() > 0) {
+                    parser.fixDimension(learner.inputDim());
+                }
+                if ((lines & 1023) == 0) {
+                    progress.tick(() -> String.format(Locale.ROOT, "%d events, %.0f events/s, loss %.4f",
+                            metrics.events() + metrics.rejected(),
+                            (metrics.events() + metrics.rejected()) / progress.seconds(), metrics.meanLoss()));
+                }
+            }
+        } finally {
+            run.flush();
+            if (predictionOut != null) {
+                predictionOut.close();
+            }
+        }
+        double seconds = progress.seconds();
+        EvaluationReport r = EvaluationReport.of(file, run, seconds);
+        ReportTable.print(r, out, showTasks);
+        if (report != null) {
+            Files.writeString(report, r.toJson(), StandardCharsets.UTF_8);
+            out.println("report: " + report);
+        }
+        if (save != null) {
+            LearnerSnapshot.save(learner, save);
+            out.println("snapshot: " + save);
+        }
+        return 0;
+    }
+}
