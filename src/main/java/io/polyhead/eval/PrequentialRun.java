@@ -2,6 +2,8 @@ package io.polyhead.eval;
 
 import io.polyhead.event.Event;
 import io.polyhead.event.Prediction;
+import io.polyhead.eval.gen.StreamGenerator;
+import io.polyhead.model.LearnerConfig;
 import io.polyhead.model.MultiTaskLearner;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,19 @@ public final class PrequentialRun {
             }
         }
         batch.clear();
+    }
+
+    /**
+     * Runs a fresh learner of {@code config} over {@code events} events of {@code generator}: the
+     * benchmarks' and tests' way to evaluate without a file.
+     */
+    public static PrequentialRun over(StreamGenerator generator, long events, LearnerConfig config) {
+        PrequentialRun run = new PrequentialRun(new MultiTaskLearner(config), new PrequentialMetrics(), null);
+        for (long i = 0; i < events; i++) {
+            run.offer(generator.next());
+        }
+        run.flush();
+        return run;
     }
 
     public PrequentialMetrics metrics() {
