@@ -1,11 +1,10 @@
 package io.polyhead.cli;
 
 import io.polyhead.eval.EvaluationReport;
+import io.polyhead.eval.JsonlEvaluator;
 import io.polyhead.eval.PrequentialMetrics;
 import io.polyhead.eval.PrequentialRun;
 import io.polyhead.eval.ReportTable;
-import io.polyhead.event.EventParser;
-import io.polyhead.event.InvalidEventException;
 import io.polyhead.event.PredictionJson;
 import io.polyhead.model.LearnerSnapshot;
 import io.polyhead.model.MultiTaskLearner;
@@ -78,7 +77,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         MultiTaskLearner learner = load != null ? LearnerSnapshot.load(load)
                 : new MultiTaskLearner(learnerOptions.toConfig());
-        EventParser parser = new EventParser(EventParser.Config.defaults().withInputDim(learner.inputDim()));
         PrequentialMetrics metrics = new PrequentialMetrics();
         OutputStream predictionOut = predictions == null ? null
                 : new BufferedOutputStream(Files.newOutputStream(predictions), 1 << 16);
@@ -92,27 +90,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         };
         PrequentialRun run = new PrequentialRun(learner, metrics, sink);
         Progress progress = new Progress(err, quiet ? Long.MAX_VALUE : 2000);
-        long lines = 0;
         try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
-            JsonlLines reader = new JsonlLines(in);
-            while (reader.next()) {
-                lines++;
-                try {
-                    run.offer(parser.parse(reader.bytes(), null));
-                } catch (InvalidEventException e) {
-                    run.reject(e.getMessage());
-                }
-                if (parser.dimension() == 0 && learner.inputDim() > 0) {
-                    parser.fixDimension(learner.inputDim());
-                }
-                if ((lines & 1023) == 0) {
-                    progress.tick(() -> String.format(Locale.ROOT, "%d events, %.0f events/s, loss %.4f",
-                            metrics.events() + metrics.rejected(),
-                            (metrics.events() + metrics.rejected()) / progress.seconds(), metrics.meanLoss()));
-                }
-            }
+            JsonlEvaluator.evaluate(in, run, learner.inputDim(), lines -> progress.tick(() -> String.format(Locale.ROOT,
+                    "%d lines, %.0f events/s, loss %.4f", lines, lines / progress.seconds(), metrics.meanLoss())));
         } finally {
-            run.flush();
             if (predictionOut != null) {
                 predictionOut.close();
             }

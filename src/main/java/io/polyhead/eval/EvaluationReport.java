@@ -21,11 +21,13 @@ import java.util.Map;
  * @param model      the model at the end
  * @param throughput wall-clock time and rate, parsing included
  * @param rejections rejected inputs by field
+ * @param rejectionExamples the first few rejection reasons
  * @param tasks      per-task figures in order of first appearance
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationReport(String source, String config, Overall overall, ModelInfo model,
-                               Throughput throughput, Map<String, Long> rejections, List<TaskRow> tasks) {
+                               Throughput throughput, Map<String, Long> rejections, List<String> rejectionExamples,
+                               List<TaskRow> tasks) {
 
     /** Stream-wide figures. Losses are means of per-event prequential losses. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -77,7 +79,7 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
                 learner.heads().isEmpty() ? 0 : rateSum / learner.heads().size());
         Throughput throughput = new Throughput(seconds, seconds > 0 ? (m.events() + m.rejected()) / seconds : 0);
         return new EvaluationReport(source, learner.config().toString(), overall, model, throughput, m.rejections(),
-                rows);
+                m.rejectionExamples(), rows);
     }
 
     private static Double finite(double v) {

@@ -2,7 +2,9 @@ package io.polyhead.eval;
 
 import io.polyhead.event.Prediction;
 import io.polyhead.event.TaskType;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,7 +19,11 @@ import java.util.TreeMap;
  */
 public final class PrequentialMetrics {
     private final Map<String, TaskMetrics> tasks = new LinkedHashMap<>();
+    /** Rejection reasons kept as examples. */
+    public static final int MAX_EXAMPLES = 5;
+
     private final Map<String, Long> rejections = new TreeMap<>();
+    private final List<String> examples = new ArrayList<>();
     private float[] losses = new float[1024];
     private int lossCount;
     private long events;
@@ -45,14 +51,27 @@ public final class PrequentialMetrics {
     }
 
     /**
-     * Records a rejected input. The reason's text up to its first colon is the category (the field),
-     * so reports group rejections by field.
+     * Records a rejected input. Reasons start with the field ({@code "features[3]: ..."}); reports
+     * count rejections by field (the text before the first colon, without an index) and keep the
+     * first few reasons as examples.
      */
     public void reject(String reason) {
         rejected++;
         int colon = reason.indexOf(':');
-        String category = colon > 0 && colon < 40 ? reason.substring(0, colon) : reason;
+        String category = colon > 0 && colon < 60 ? reason.substring(0, colon) : "$";
+        int bracket = category.indexOf('[');
+        if (bracket > 0) {
+            category = category.substring(0, bracket);
+        }
         rejections.merge(category, 1L, Long::sum);
+        if (examples.size() < MAX_EXAMPLES) {
+            examples.add(reason);
+        }
+    }
+
+    /** The first rejection reasons, at most {@value #MAX_EXAMPLES}. */
+    public List<String> rejectionExamples() {
+        return Collections.unmodifiableList(examples);
     }
 
     /** Accepted events. */

@@ -36,6 +36,9 @@ public final class ReportTable {
                 num(o.meanFirst10Loss()), num(o.meanFirst20Loss()));
         if (!r.rejections().isEmpty()) {
             out.println("  rejected by field: " + r.rejections());
+            for (String example : r.rejectionExamples()) {
+                out.println("    e.g. " + example);
+            }
         }
         EvaluationReport.ModelInfo m = r.model();
         out.printf(Locale.ROOT, "model: %s, input %d, trunk %s (%d parameters), %d heads, %d steps, trunk rate %.3g, "

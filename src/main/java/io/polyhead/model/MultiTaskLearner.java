@@ -107,12 +107,12 @@ public final class MultiTaskLearner {
     /**
      * Checks an event against what the learner knows and, if it is acceptable, registers a new task's
      * kind (so later events of the same batch are checked against it). Returns null when the event is
-     * accepted, else the reason it cannot be learned.
+     * accepted, else the reason it cannot be learned, starting with the field: {@code "label: ..."}.
      */
     public String admit(Event event) {
         int dim = event.dimension();
         if (inputDim != 0 && dim != inputDim) {
-            return "features has " + dim + " values, the model's input dimension is " + inputDim;
+            return "features: has " + dim + " values, the model's input dimension is " + inputDim;
         }
         TaskState known = tasks.get(event.task());
         TaskType type;
@@ -154,13 +154,13 @@ public final class MultiTaskLearner {
         }
         double y = label;
         if (!Double.isFinite(y)) {
-            return "label must be a finite number. Got: " + y;
+            return "label: must be a finite number. Got: " + y;
         }
         return switch (type) {
             case REGRESSION -> null;
-            case BINARY -> y == 0 || y == 1 ? null : "label of a binary task must be 0 or 1. Got: " + y;
+            case BINARY -> y == 0 || y == 1 ? null : "label: a binary task's label must be 0 or 1. Got: " + y;
             case MULTICLASS -> y == Math.rint(y) && y >= 0 && y < classes ? null
-                    : "label of a multiclass task with " + classes + " classes must be an integer in [0, "
+                    : "label: a multiclass task with " + classes + " classes needs an integer in [0, "
                     + (classes - 1) + "]. Got: " + y;
         };
     }

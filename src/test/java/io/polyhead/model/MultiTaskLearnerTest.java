@@ -183,7 +183,7 @@ class MultiTaskLearnerTest {
         assertNull(learner.admit(new Event("b", null, x, 1.0, TaskType.BINARY, null, null)));
         assertTrue(learner.admit(new Event("b", null, x, 1.0, TaskType.REGRESSION, null, null))
                 .contains("task b is binary, this event says regression"));
-        assertTrue(learner.admit(new Event("b", null, x, 2.0, null, null, null)).contains("must be 0 or 1. Got: 2.0"));
+        assertTrue(learner.admit(new Event("b", null, x, 2.0, null, null, null)).contains("label: a binary task's label must be 0 or 1. Got: 2.0"));
         assertTrue(learner.admit(new Event("m", null, x, 3.0, TaskType.MULTICLASS, 3, null)).contains("Got: 3.0"));
         assertTrue(learner.admit(new Event("m2", null, x, 0.0, TaskType.MULTICLASS, null, null)).contains("classes"));
         assertTrue(learner.admit(Event.of("b", new float[4], 1.0)).contains("input dimension is 5"));

@@ -1,4 +1,4 @@
-package io.polyhead.cli;
+package io.polyhead.eval;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +9,7 @@ import java.util.Arrays;
  * strings first. Lines end with {@code \n} (a preceding {@code \r} is dropped); blank lines are
  * skipped but counted, so line numbers in messages match the file.
  */
-final class JsonlLines {
+public final class JsonlLines {
     private final InputStream in;
     private final byte[] buffer = new byte[1 << 16];
     private int pos;
@@ -18,12 +18,12 @@ final class JsonlLines {
     private byte[] line = new byte[1024];
     private int lineLength;
 
-    JsonlLines(InputStream in) {
+    public JsonlLines(InputStream in) {
         this.in = in;
     }
 
     /** Advances to the next non-blank line; false at the end of the stream. */
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
         while (true) {
             lineLength = 0;
             boolean sawAny = false;
@@ -70,12 +70,12 @@ final class JsonlLines {
     }
 
     /** The current line's bytes (a copy). */
-    byte[] bytes() {
+    public byte[] bytes() {
         return Arrays.copyOf(line, lineLength);
     }
 
     /** 1-based number of the current line in the stream. */
-    long lineNumber() {
+    public long lineNumber() {
         return lineNumber;
     }
 }

@@ -1,0 +1,112 @@
+package io.polyhead.cli;
+
+import io.polyhead.bench.CoreBench;
+import io.polyhead.bench.JsonlBench;
+import io.polyhead.bench.PeerComparison;
+import io.polyhead.eval.gen.GeneratorOptions;
+import io.polyhead.eval.gen.Generators;
+import io.polyhead.eval.gen.StreamGenerator;
+import io.polyhead.event.Event;
+import io.polyhead.event.TaskType;
+import io.polyhead.model.LearnerConfig;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code polyhead bench}: benchmarks that print figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks that print figures (run with OMP_NUM_THREADS=1, as ./polyhead sets it).",
+        subcommands = {BenchCommand.Core.class})
+public final class BenchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** {@code polyhead bench core}. */
+    @Command(name = "core", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {
+                "Times the learning core on the default model (input 64, trunk 64-64, 100 binary tasks of the",
+                "lowrank family) with events already parsed, at batch 1, 32 and 256; then the same stream through",
+                "the original design written with DL4J's ComputationGraph (shared dense layers, one output per task,",
+                "labels masked for the other tasks, fit per mini-batch); then 'evaluate' reading the stream as JSONL.",
+                "Prints events/s, microseconds per event and prequential loss of each, and the ratios.",
+                "",
+                "Example: ./polyhead bench core --events 200000"})
+    static final class Core implements Callable<Integer> {
+        @Option(names = "--events", paramLabel = "N", defaultValue = "200000",
+                description = "Events per timed run at batch 32 and 256 (default ${DEFAULT-VALUE}); batch 1 runs N/10.")
+        int events;
+
+        @Option(names = "--tasks", paramLabel = "T", defaultValue = "100", description = "Binary tasks (default ${DEFAULT-VALUE}).")
+        int tasks;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed of stream and models.")
+        long seed;
+
+        @Option(names = "--skip-dl4j", description = "Leave out the DL4J peer.")
+        boolean skipDl4j;
+
+        PrintStream out = System.out;
+
+        @Override
+        public Integer call() throws Exception {
+            StreamGenerator generator = Generators.create(Generators.Name.LOWRANK, GeneratorOptions.defaults()
+                    .withTasks(tasks).withDim(64).withKind(TaskType.BINARY).withSeed(seed));
+            List<Event> stream = new ArrayList<>(events);
+            for (int i = 0; i < events; i++) {
+                stream.add(generator.next());
+            }
+            LearnerConfig base = LearnerConfig.defaults().toBuilder().inputDim(64).hidden(64, 64).seed(seed).build();
+            out.printf(Locale.ROOT, "stream: lowrank binary, %d tasks, input 64, %d events; OMP_NUM_THREADS=%s, %d cores%n",
+                    tasks, events, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                    Runtime.getRuntime().availableProcessors());
+            out.println("warming up (JIT, ND4J) ...");
+            CoreBench.run("warm-up", base.toBuilder().batchSize(256).build(), stream.subList(0, Math.min(events, 50_000)));
+            CoreBench.run("warm-up", base.toBuilder().batchSize(32).build(), stream.subList(0, Math.min(events, 20_000)));
+
+            out.printf(Locale.ROOT, "%n%-24s %6s %10s %12s %10s %12s%n", "model", "batch", "events", "events/s", "us/event",
+                    "loss (2nd half)");
+            List<CoreBench.Result> core = new ArrayList<>();
+            for (int bs : new int[] {1, 32, 256}) {
+                List<Event> part = bs == 1 ? stream.subList(0, Math.max(1, events / 10)) : stream;
+                CoreBench.Result r = CoreBench.run("polyhead shared", base.toBuilder().batchSize(bs).build(), part);
+                core.add(r);
+                print(r);
+            }
+            if (!skipDl4j) {
+                List<CoreBench.Result> peers = new ArrayList<>();
+                for (int bs : new int[] {32, 256}) {
+                    CoreBench.Result r = PeerComparison.dl4j(base.toBuilder().batchSize(bs).build(), stream);
+                    peers.add(r);
+                    print(r);
+                }
+                out.println();
+                for (int i = 0; i < peers.size(); i++) {
+                    CoreBench.Result p = peers.get(i);
+                    CoreBench.Result c = core.get(i + 1);
+                    out.printf(Locale.ROOT, "batch %3d: polyhead is %.1fx the DL4J peer's events/s, prequential loss %.4f vs %.4f "
+                                    + "(2nd half %.4f vs %.4f)%n", p.batchSize(), c.eventsPerSecond() / p.eventsPerSecond(),
+                            c.meanLoss(), p.meanLoss(), c.secondHalfLoss(), p.secondHalfLoss());
+                }
+            }
+            JsonlBench.Result j = JsonlBench.run(base, stream);
+            out.printf(Locale.ROOT, "%nevaluate reading a JSONL file (batch %d): %d events, %.0f events/s (write+parse alone: %.2f us/event)%n",
+                    base.batchSize(), j.events(), j.eventsPerSecond(), j.parseMicrosPerEvent());
+            return 0;
+        }
+
+        private void print(CoreBench.Result r) {
+            out.printf(Locale.ROOT, "%-24s %6d %10d %12.0f %10.2f %7.4f (%.4f)%n", r.name(), r.batchSize(), r.events(),
+                    r.eventsPerSecond(), r.microsPerEvent(), r.meanLoss(), r.secondHalfLoss());
+        }
+    }
+}
