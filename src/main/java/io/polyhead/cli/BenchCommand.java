@@ -52,6 +52,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed of stream and models.")
         long seed;
 
+        @Option(names = "--peer-events", paramLabel = "M", defaultValue = "20000",
+                description = "Events for the side-by-side runs with the DL4J peer, which is slow (default ${DEFAULT-VALUE}).")
+        int peerEvents;
+
         @Option(names = "--skip-dl4j", description = "Leave out the DL4J peer.")
         boolean skipDl4j;
 
@@ -83,20 +87,22 @@ public final class BenchCommand implements Runnable {
                 print(r);
             }
             if (!skipDl4j) {
-                List<CoreBench.Result> peers = new ArrayList<>();
+                List<Event> part = stream.subList(0, Math.min(events, peerEvents));
+                out.printf(Locale.ROOT, "%nside by side with the DL4J peer on the first %d events:%n", part.size());
+                List<String> ratios = new ArrayList<>();
                 for (int bs : new int[] {32, 256}) {
-                    CoreBench.Result r = PeerComparison.dl4j(base.toBuilder().batchSize(bs).build(), stream);
-                    peers.add(r);
-                    print(r);
+                    LearnerConfig config = base.toBuilder().batchSize(bs).build();
+                    CoreBench.Result ours = CoreBench.run("polyhead shared", config, part);
+                    CoreBench.Result peer = PeerComparison.dl4j(config, part);
+                    print(ours);
+                    print(peer);
+                    ratios.add(String.format(Locale.ROOT, "batch %3d: polyhead %.1fx the DL4J peer's events/s; "
+                                    + "prequential loss %.4f vs %.4f (second half %.4f vs %.4f)", bs,
+                            ours.eventsPerSecond() / peer.eventsPerSecond(), ours.meanLoss(), peer.meanLoss(),
+                            ours.secondHalfLoss(), peer.secondHalfLoss()));
                 }
                 out.println();
-                for (int i = 0; i < peers.size(); i++) {
-                    CoreBench.Result p = peers.get(i);
-                    CoreBench.Result c = core.get(i + 1);
-                    out.printf(Locale.ROOT, "batch %3d: polyhead is %.1fx the DL4J peer's events/s, prequential loss %.4f vs %.4f "
-                                    + "(2nd half %.4f vs %.4f)%n", p.batchSize(), c.eventsPerSecond() / p.eventsPerSecond(),
-                            c.meanLoss(), p.meanLoss(), c.secondHalfLoss(), p.secondHalfLoss());
-                }
+                ratios.forEach(out::println);
             }
             JsonlBench.Result j = JsonlBench.run(base, stream);
             out.printf(Locale.ROOT, "%nevaluate reading a JSONL file (batch %d): %d events, %.0f events/s (write+parse alone: %.2f us/event)%n",

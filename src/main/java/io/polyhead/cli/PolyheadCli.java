@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             GenerateCommand.class,
+            BenchCommand.class,
             EvaluateCommand.class,
             BrokerCommand.class,
         })
