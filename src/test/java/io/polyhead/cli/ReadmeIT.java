@@ -1,0 +1,54 @@
+package io.polyhead.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every {@code ./polyhead} command of the README's bash blocks, in order, through the real
+ * launcher in a scratch directory, and expects each to succeed. Lines that say "not run by the
+ * tests" (long-running servers) are skipped; {@code mvn} lines are what this suite is.
+ */
+class ReadmeIT {
+    private static final Path PROJECT = Path.of("").toAbsolutePath();
+
+    static List<String> readmeCommands() throws IOException {
+        List<String> commands = new ArrayList<>();
+        boolean inBash = false;
+        for (String line : Files.readAllLines(PROJECT.resolve("README.md"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("```")) {
+                inBash = !inBash && line.equals("```bash");
+                continue;
+            }
+            if (inBash && line.startsWith("./polyhead") && !line.contains("not run by the tests")) {
+                commands.add(line);
+            }
+        }
+        return commands;
+    }
+
+    @Test
+    void everyReadmeCommandRuns(@TempDir Path dir) throws Exception {
+        List<String> commands = readmeCommands();
+        assertFalse(commands.isEmpty(), "the README has ./polyhead commands");
+        String launcher = PROJECT.resolve("polyhead").toString();
+        for (String command : commands) {
+            String shell = launcher + command.substring("./polyhead".length());
+            Process p = new ProcessBuilder("bash", "-c", shell).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("last-output.txt").toFile()).start();
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out: " + command);
+            String output = Files.readString(dir.resolve("last-output.txt"));
+            assertEquals(0, p.exitValue(), command + " failed:\n" + output);
+        }
+    }
+}
