@@ -55,38 +55,12 @@ public final class LearnerSnapshot {
         out.writeInt(MAGIC);
         out.writeInt(FORMAT_VERSION);
         writeConfig(out, learner.config());
-        out.writeInt(learner.inputDim());
-        out.writeLong(learner.modelVersion());
-        out.writeLong(learner.labeledEvents());
-        if (learner.inputDim() > 0) {
-            Standardizer s = learner.standardizer();
-            out.writeLong(s.count());
-            writeDoubles(out, s.meanArray());
-            writeDoubles(out, s.m2Array());
-            writeDoubles(out, learner.trunk().params());
-            learner.trunkOptimizer().writeState(out);
-        }
-        out.writeInt(learner.tasks().size());
-        for (Map.Entry<String, TaskState> e : learner.tasks().entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue().type().name());
-            out.writeInt(e.getValue().classes());
-            out.writeLong(e.getValue().events());
-        }
-        out.writeInt(learner.heads().size());
-        for (Map.Entry<String, TaskHead> e : learner.heads().entrySet()) {
-            TaskHead th = e.getValue();
-            out.writeUTF(e.getKey());
-            out.writeUTF(th.trunkHead().type().name());
-            out.writeInt(th.trunkHead().outputs());
-            writeHead(out, th.trunkHead());
-            out.writeBoolean(th.blended());
-            if (th.blended()) {
-                writeHead(out, th.localHead());
-                out.writeLong(th.blend().count());
-                out.writeDouble(th.blend().trunkLoss());
-                out.writeDouble(th.blend().localLoss());
-            }
+        writeBytes(out, ModelCodec.encodeTrunk(learner));
+        var keys = ModelCodec.keys(learner);
+        out.writeInt(keys.size());
+        for (String key : keys) {
+            out.writeUTF(key);
+            writeBytes(out, ModelCodec.encodeKey(learner, key));
         }
         out.flush();
     }
@@ -103,75 +77,27 @@ public final class LearnerSnapshot {
             throw new IOException("snapshot format version " + version + " is not supported; this build reads 1 to "
                     + FORMAT_VERSION);
         }
-        LearnerConfig config = readConfig(in);
-        MultiTaskLearner learner = new MultiTaskLearner(config);
-        int inputDim = in.readInt();
-        long modelVersion = in.readLong();
-        long labeled = in.readLong();
-        learner.restoreCounters(inputDim, modelVersion, labeled);
-        if (inputDim > 0) {
-            long count = in.readLong();
-            double[] mean = readDoubles(in);
-            double[] m2 = readDoubles(in);
-            learner.standardizer().restore(count, mean, m2);
-            double[] params = readDoubles(in);
-            if (params.length != learner.trunk().params().length) {
-                throw new IOException("snapshot trunk has " + params.length + " parameters, its configuration "
-                        + learner.trunk().params().length);
-            }
-            System.arraycopy(params, 0, learner.trunk().params(), 0, params.length);
-            learner.trunkOptimizer().readState(in);
-        }
-        int taskCount = in.readInt();
-        for (int i = 0; i < taskCount; i++) {
-            String task = in.readUTF();
-            TaskType type = TaskType.valueOf(in.readUTF());
-            int classes = in.readInt();
-            long events = in.readLong();
-            learner.putTask(task, new TaskState(type, classes, events));
-        }
-        int headCount = in.readInt();
-        for (int i = 0; i < headCount; i++) {
+        MultiTaskLearner learner = new MultiTaskLearner(readConfig(in));
+        ModelCodec.decodeTrunk(learner, readBytes(in));
+        int keys = in.readInt();
+        for (int i = 0; i < keys; i++) {
             String key = in.readUTF();
-            TaskType type = TaskType.valueOf(in.readUTF());
-            int outputs = in.readInt();
-            TaskHead th = learner.emptyTaskHead(type, outputs);
-            readHead(in, key, th.trunkHead());
-            boolean blended = in.readBoolean();
-            if (blended != th.blended()) {
-                throw new IOException("head " + key + (blended ? " has" : " lacks") + " a local head, its configuration "
-                        + (blended ? "does not" : "does"));
-            }
-            if (blended) {
-                readHead(in, key, th.localHead());
-                long count = in.readLong();
-                double trunkLoss = in.readDouble();
-                double localLoss = in.readDouble();
-                th.blend().restore(count, trunkLoss, localLoss);
-            }
-            learner.putHead(key, th);
+            ModelCodec.decodeKey(learner, key, readBytes(in));
         }
         return learner;
     }
 
-    private static void writeHead(DataOutputStream out, Head h) throws IOException {
-        out.writeLong(h.events());
-        out.writeLong(h.labeledEvents());
-        writeDoubles(out, h.weightArray());
-        h.rate().writeState(out);
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
     }
 
-    private static void readHead(DataInputStream in, String key, Head head) throws IOException {
-        long events = in.readLong();
-        long labeledEvents = in.readLong();
-        double[] weights = readDoubles(in);
-        if (weights.length != head.weightArray().length) {
-            throw new IOException("head " + key + " has " + weights.length + " weights, expected "
-                    + head.weightArray().length);
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 30) {
+            throw new IOException("corrupt snapshot: entry length " + n);
         }
-        System.arraycopy(weights, 0, head.weightArray(), 0, weights.length);
-        head.restoreCounts(events, labeledEvents);
-        head.rate().readState(in);
+        return in.readNBytes(n);
     }
 
     private static void writeConfig(DataOutputStream out, LearnerConfig c) throws IOException {
@@ -217,22 +143,4 @@ public final class LearnerSnapshot {
                 headSeesInput, localHeads, defaultType, seed, dataType);
     }
 
-    private static void writeDoubles(DataOutputStream out, double[] a) throws IOException {
-        out.writeInt(a.length);
-        for (double x : a) {
-            out.writeDouble(x);
-        }
-    }
-
-    private static double[] readDoubles(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 100_000_000) {
-            throw new IOException("corrupt snapshot: array length " + n);
-        }
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = in.readDouble();
-        }
-        return a;
-    }
 }

@@ -12,6 +12,8 @@ import io.polyhead.optim.TrunkOptimizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +39,7 @@ public final class MultiTaskLearner {
     private final Map<String, TaskHead> heads = new LinkedHashMap<>();
     private long modelVersion;
     private long labeledEvents;
+    private final Set<String> touched = new LinkedHashSet<>();
 
     public MultiTaskLearner(LearnerConfig config) {
         this.config = config;
@@ -143,7 +146,7 @@ public final class MultiTaskLearner {
             build(dim);
         }
         if (known == null) {
-            tasks.put(event.task(), new TaskState(type, classes, 0));
+            tasks.put(event.task(), new TaskState(type, classes, 0, 0));
         }
         return null;
     }
@@ -174,6 +177,7 @@ public final class MultiTaskLearner {
      */
     public List<Prediction> learn(List<Event> batch) {
         int n = batch.size();
+        touched.clear();
         if (n == 0) {
             return List.of();
         }
@@ -225,7 +229,10 @@ public final class MultiTaskLearner {
             Event e = batch.get(i);
             TaskState task = tasks.get(e.task());
             boolean newTask = task.events() == 0;
-            TaskHead th = heads.computeIfAbsent(headKey(e.task(), task), key -> newTaskHead(task));
+            String headKey = headKey(e.task(), task);
+            TaskHead th = heads.computeIfAbsent(headKey, key -> newTaskHead(task));
+            touched.add(e.task());
+            touched.add(headKey);
             used[i] = th;
             Head head = th.trunkHead();
             TaskType type = head.type();
@@ -268,7 +275,7 @@ public final class MultiTaskLearner {
                 }
                 labeled++;
             }
-            task.countEvent();
+            task.countEvent(e.timestamp());
             head.countEvent(e.labeled());
             predictions.add(new Prediction(e.task(), e.id(), type,
                     HeadLoss.prediction(type, blended, k), HeadLoss.score(type, blended, k),
@@ -297,6 +304,29 @@ public final class MultiTaskLearner {
         labeledEvents += labeled;
         modelVersion++;
         return predictions;
+    }
+
+    /**
+     * The task ids and head keys the last {@link #learn} call changed: what a store of key entries
+     * must write back ({@link ModelCodec#encodeKey}). Read-only view, valid until the next call.
+     */
+    public Set<String> lastTouched() {
+        return Collections.unmodifiableSet(touched);
+    }
+
+    /**
+     * Forgets a task: its state and, unless the head is shared by a pooled model, its head. Returns
+     * whether the task was known. Used to evict idle tasks.
+     */
+    public boolean forget(String task) {
+        TaskState state = tasks.remove(task);
+        if (state == null) {
+            return false;
+        }
+        if (headKey(task, state).equals(task)) {
+            heads.remove(task);
+        }
+        return true;
     }
 
     private String headKey(String task, TaskState state) {

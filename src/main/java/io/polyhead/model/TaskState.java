@@ -10,11 +10,13 @@ public final class TaskState {
     private final TaskType type;
     private final int classes;
     private long events;
+    private long lastSeen;
 
-    TaskState(TaskType type, int classes, long events) {
+    TaskState(TaskType type, int classes, long events, long lastSeen) {
         this.type = type;
         this.classes = classes;
         this.events = events;
+        this.lastSeen = lastSeen;
     }
 
     public TaskType type() {
@@ -31,7 +33,15 @@ public final class TaskState {
         return events;
     }
 
-    void countEvent() {
+    /** The latest event timestamp seen for this task (epoch ms), or 0 when its events had none. */
+    public long lastSeen() {
+        return lastSeen;
+    }
+
+    void countEvent(Long timestamp) {
         events++;
+        if (timestamp != null && timestamp > lastSeen) {
+            lastSeen = timestamp;
+        }
     }
 }

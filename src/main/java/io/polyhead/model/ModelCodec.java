@@ -1,0 +1,221 @@
+package io.polyhead.model;
+
+import io.polyhead.event.TaskType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The learner's state in pieces that can be stored apart: one <em>trunk entry</em> (input dimension,
+ * counters, standardiser, trunk weights, optimiser state) and one <em>key entry</em> per task or head
+ * key (the task's kind and counts, its heads and their step rules' state). A snapshot file is a trunk
+ * entry plus every key entry; the Kafka Streams processor keeps them in two state stores and writes
+ * back only the keys a batch touched.
+ *
+ * <p>Entries are written with {@link DataOutputStream}, enums by name, and begin with a format
+ * version so that stored state stays readable.
+ */
+public final class ModelCodec {
+    /** Version of the entries this code writes. */
+    public static final int ENTRY_VERSION = 1;
+
+    private ModelCodec() {
+    }
+
+    /** The trunk entry of {@code learner}. */
+    public static byte[] encodeTrunk(MultiTaskLearner learner) {
+        return bytes(out -> {
+            out.writeInt(ENTRY_VERSION);
+            out.writeInt(learner.inputDim());
+            out.writeLong(learner.modelVersion());
+            out.writeLong(learner.labeledEvents());
+            if (learner.inputDim() > 0) {
+                Standardizer s = learner.standardizer();
+                out.writeLong(s.count());
+                writeDoubles(out, s.meanArray());
+                writeDoubles(out, s.m2Array());
+                writeDoubles(out, learner.trunk().params());
+                learner.trunkOptimizer().writeState(out);
+            }
+        });
+    }
+
+    /** Restores a trunk entry into a fresh learner of the same configuration. */
+    public static void decodeTrunk(MultiTaskLearner learner, byte[] entry) throws IOException {
+        DataInputStream in = input(entry);
+        checkVersion(in, "trunk");
+        int inputDim = in.readInt();
+        long modelVersion = in.readLong();
+        long labeled = in.readLong();
+        if (learner.inputDim() != 0 && inputDim != 0 && learner.inputDim() != inputDim) {
+            throw new IOException("stored trunk has input dimension " + inputDim + ", the learner " + learner.inputDim());
+        }
+        learner.restoreCounters(inputDim, modelVersion, labeled);
+        if (inputDim > 0) {
+            long count = in.readLong();
+            double[] mean = readDoubles(in);
+            double[] m2 = readDoubles(in);
+            if (mean.length != inputDim) {
+                throw new IOException("stored standardiser has " + mean.length + " features, expected " + inputDim);
+            }
+            learner.standardizer().restore(count, mean, m2);
+            double[] params = readDoubles(in);
+            if (params.length != learner.trunk().params().length) {
+                throw new IOException("stored trunk has " + params.length + " parameters, this configuration ("
+                        + learner.config().model().cliName() + ", hidden "
+                        + java.util.Arrays.toString(learner.config().effectiveHidden()) + ") has "
+                        + learner.trunk().params().length);
+            }
+            System.arraycopy(params, 0, learner.trunk().params(), 0, params.length);
+            learner.trunkOptimizer().readState(in);
+        }
+    }
+
+    /**
+     * The entry of one key: the task of that id (if there is one) and the head of that key (if there
+     * is one). Null when the learner has neither.
+     */
+    public static byte[] encodeKey(MultiTaskLearner learner, String key) {
+        TaskState task = learner.tasks().get(key);
+        TaskHead head = learner.heads().get(key);
+        if (task == null && head == null) {
+            return null;
+        }
+        return bytes(out -> {
+            out.writeInt(ENTRY_VERSION);
+            out.writeBoolean(task != null);
+            if (task != null) {
+                out.writeUTF(task.type().name());
+                out.writeInt(task.classes());
+                out.writeLong(task.events());
+                out.writeLong(task.lastSeen());
+            }
+            out.writeBoolean(head != null);
+            if (head != null) {
+                out.writeUTF(head.trunkHead().type().name());
+                out.writeInt(head.trunkHead().outputs());
+                writeHead(out, head.trunkHead());
+                out.writeBoolean(head.blended());
+                if (head.blended()) {
+                    writeHead(out, head.localHead());
+                    out.writeLong(head.blend().count());
+                    out.writeDouble(head.blend().trunkLoss());
+                    out.writeDouble(head.blend().localLoss());
+                }
+            }
+        });
+    }
+
+    /** Restores one key entry into a learner whose trunk entry is already restored. */
+    public static void decodeKey(MultiTaskLearner learner, String key, byte[] entry) throws IOException {
+        DataInputStream in = input(entry);
+        checkVersion(in, "key " + key);
+        if (in.readBoolean()) {
+            TaskType type = TaskType.valueOf(in.readUTF());
+            int classes = in.readInt();
+            long events = in.readLong();
+            long lastSeen = in.readLong();
+            learner.putTask(key, new TaskState(type, classes, events, lastSeen));
+        }
+        if (in.readBoolean()) {
+            if (learner.inputDim() == 0) {
+                throw new IOException("head " + key + " stored without a trunk entry");
+            }
+            TaskType type = TaskType.valueOf(in.readUTF());
+            int outputs = in.readInt();
+            TaskHead th = learner.emptyTaskHead(type, outputs);
+            readHead(in, key, th.trunkHead());
+            boolean blended = in.readBoolean();
+            if (blended != th.blended()) {
+                throw new IOException("head " + key + (blended ? " has" : " lacks") + " a local head, this configuration "
+                        + (blended ? "does not" : "does"));
+            }
+            if (blended) {
+                readHead(in, key, th.localHead());
+                long count = in.readLong();
+                double trunkLoss = in.readDouble();
+                double localLoss = in.readDouble();
+                th.blend().restore(count, trunkLoss, localLoss);
+            }
+            learner.putHead(key, th);
+        }
+    }
+
+    /** Every key the learner has an entry for: task ids and head keys, in order of first appearance. */
+    public static Collection<String> keys(MultiTaskLearner learner) {
+        Set<String> keys = new LinkedHashSet<>(learner.tasks().keySet());
+        keys.addAll(learner.heads().keySet());
+        return keys;
+    }
+
+    private static void writeHead(DataOutputStream out, Head h) throws IOException {
+        out.writeLong(h.events());
+        out.writeLong(h.labeledEvents());
+        writeDoubles(out, h.weightArray());
+        h.rate().writeState(out);
+    }
+
+    private static void readHead(DataInputStream in, String key, Head head) throws IOException {
+        long events = in.readLong();
+        long labeledEvents = in.readLong();
+        double[] weights = readDoubles(in);
+        if (weights.length != head.weightArray().length) {
+            throw new IOException("head " + key + " has " + weights.length + " weights, this configuration "
+                    + head.weightArray().length);
+        }
+        System.arraycopy(weights, 0, head.weightArray(), 0, weights.length);
+        head.restoreCounts(events, labeledEvents);
+        head.rate().readState(in);
+    }
+
+    private static void checkVersion(DataInputStream in, String what) throws IOException {
+        int version = in.readInt();
+        if (version < 1 || version > ENTRY_VERSION) {
+            throw new IOException(what + " entry has format version " + version + "; this build reads 1 to "
+                    + ENTRY_VERSION);
+        }
+    }
+
+    static void writeDoubles(DataOutputStream out, double[] a) throws IOException {
+        out.writeInt(a.length);
+        for (double x : a) {
+            out.writeDouble(x);
+        }
+    }
+
+    static double[] readDoubles(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 100_000_000) {
+            throw new IOException("corrupt entry: array length " + n);
+        }
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = in.readDouble();
+        }
+        return a;
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static byte[] bytes(Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static DataInputStream input(byte[] entry) {
+        return new DataInputStream(new ByteArrayInputStream(entry));
+    }
+}
