@@ -1,5 +1,6 @@
 package io.polyhead.eval;
 
+import io.polyhead.event.InvalidEventException;
 import io.polyhead.event.Prediction;
 import io.polyhead.event.TaskType;
 import java.util.ArrayList;
@@ -57,13 +58,7 @@ public final class PrequentialMetrics {
      */
     public void reject(String reason) {
         rejected++;
-        int colon = reason.indexOf(':');
-        String category = colon > 0 && colon < 60 ? reason.substring(0, colon) : "$";
-        int bracket = category.indexOf('[');
-        if (bracket > 0) {
-            category = category.substring(0, bracket);
-        }
-        rejections.merge(category, 1L, Long::sum);
+        rejections.merge(InvalidEventException.fieldOf(reason), 1L, Long::sum);
         if (examples.size() < MAX_EXAMPLES) {
             examples.add(reason);
         }

@@ -22,6 +22,18 @@ public final class InvalidEventException extends Exception {
         return field;
     }
 
+    /**
+     * The field a reason names: the text before its first colon without an index
+     * ({@code "features[3]: ..."} gives {@code "features"}), or {@code "$"} when it names none. Reasons
+     * from the parser and from the learner's admission both start this way.
+     */
+    public static String fieldOf(String reason) {
+        int colon = reason.indexOf(':');
+        String field = colon > 0 && colon < 60 ? reason.substring(0, colon) : "$";
+        int bracket = field.indexOf('[');
+        return bracket > 0 ? field.substring(0, bracket) : field;
+    }
+
     /** The reason without the field prefix. */
     public String reason() {
         return getMessage().substring(field.length() + 2);

@@ -1,0 +1,39 @@
+package io.polyhead.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.polyhead.event.InvalidEventException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Sends a rejected input to the dead-letter child of a processor and counts it in
+ * {@code polyhead.dead.letters} tagged by the field that was wrong. Never drops a record silently.
+ */
+final class DeadLetters {
+    static final String METRIC = "polyhead.dead.letters";
+
+    private final MeterRegistry registry;
+    private final String stage;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    DeadLetters(MeterRegistry registry, String stage) {
+        this.registry = registry;
+        this.stage = stage;
+    }
+
+    void send(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record, String reason) {
+        String field = InvalidEventException.fieldOf(reason);
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        byte[] letter = DeadLetter.json(field, reason, meta == null ? null : meta.topic(),
+                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), record.timestamp(),
+                record.key(), record.value());
+        context.forward(record.withValue(letter), child);
+        counters.computeIfAbsent(field, f -> Counter.builder(METRIC)
+                .description("Inputs sent to the dead-letter topic, by the field that was wrong")
+                .tag("field", f).tag("stage", stage).register(registry)).increment();
+    }
+}

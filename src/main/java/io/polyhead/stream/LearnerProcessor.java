@@ -1,0 +1,228 @@
+package io.polyhead.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.polyhead.event.Event;
+import io.polyhead.event.EventJson;
+import io.polyhead.event.EventParser;
+import io.polyhead.event.InvalidEventException;
+import io.polyhead.event.Prediction;
+import io.polyhead.event.PredictionJson;
+import io.polyhead.model.LearnerConfig;
+import io.polyhead.model.ModelCodec;
+import io.polyhead.model.MultiTaskLearner;
+import io.polyhead.model.TaskState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The learner on Kafka: one {@link MultiTaskLearner} per stream task, driven in micro-batches exactly
+ * as {@code polyhead evaluate} drives it, with its state kept so that whenever Kafka Streams commits —
+ * and a commit can fall between any two records — the stores, the outputs and the input offsets agree:
+ * <ul>
+ *   <li>an event waiting for its batch is in the {@code pending} store (a ring of batch-size slots and
+ *       a count), so a crash after the commit restores it and it is learned then, not lost;</li>
+ *   <li>after each batch the trunk entry and the key entries the batch touched are written to the
+ *       {@code trunk} and {@code heads} stores, and the pending count goes back to 0.</li>
+ * </ul>
+ * With {@code exactly_once_v2} the store changelogs, the predictions and the offsets commit in one
+ * transaction, so a crash neither loses an event nor learns one twice. The stores are cached, so the
+ * changelogs see at most one write per key per commit interval.
+ *
+ * <p>Rejections (a task's kind changed, a label out of range, too many live tasks, a wrong input
+ * dimension) go to the dead-letter topic with the reason.
+ */
+final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    static final String TRUNK_KEY = "trunk";
+    static final String COUNT_KEY = "count";
+
+    private final LearnerConfig learnerConfig;
+    private final StreamOptions options;
+    private final MeterRegistry registry;
+    private final DeadLetters deadLetters;
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<String, byte[]> trunkStore;
+    private KeyValueStore<String, byte[]> headStore;
+    private KeyValueStore<String, byte[]> pendingStore;
+    private MultiTaskLearner learner;
+    private EventParser parser;
+    private final List<Event> batch = new ArrayList<>();
+    private long oldestPendingMs;
+    private Counter predictions;
+    private Counter evictions;
+    private Timer learnTimer;
+
+    LearnerProcessor(LearnerConfig learnerConfig, StreamOptions options, MeterRegistry registry) {
+        this.learnerConfig = learnerConfig;
+        this.options = options;
+        this.registry = registry;
+        this.deadLetters = new DeadLetters(registry, "learn");
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.trunkStore = context.getStateStore(PolyheadTopology.TRUNK_STORE);
+        this.headStore = context.getStateStore(PolyheadTopology.HEAD_STORE);
+        this.pendingStore = context.getStateStore(PolyheadTopology.PENDING_STORE);
+        this.predictions = Counter.builder("polyhead.predictions").description("Predictions sent")
+                .register(registry);
+        this.evictions = Counter.builder("polyhead.tasks.evicted").description("Idle tasks evicted")
+                .register(registry);
+        this.learnTimer = Timer.builder("polyhead.batch.learn").description("Time to predict and learn one batch")
+                .register(registry);
+        restore();
+        context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);
+        if (!options.taskTtl().isZero()) {
+            Duration every = options.taskTtl().dividedBy(10).compareTo(Duration.ofMinutes(1)) < 0
+                    ? options.taskTtl().dividedBy(10) : Duration.ofMinutes(1);
+            context.schedule(every.isZero() ? Duration.ofMillis(1) : every, PunctuationType.STREAM_TIME,
+                    this::evictIdleTasks);
+        }
+    }
+
+    /** Rebuilds the learner from the stores: trunk, every key entry, then the events still waiting. */
+    private void restore() {
+        learner = new MultiTaskLearner(learnerConfig);
+        try {
+            byte[] trunk = trunkStore.get(TRUNK_KEY);
+            if (trunk != null) {
+                ModelCodec.decodeTrunk(learner, trunk);
+            }
+            try (KeyValueIterator<String, byte[]> it = headStore.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, byte[]> kv = it.next();
+                    ModelCodec.decodeKey(learner, kv.key, kv.value);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot restore the model from its stores: " + e.getMessage(), e);
+        }
+        parser = new EventParser(options.parser().withInputDim(learner.inputDim()));
+        batch.clear();
+        int waiting = pendingCount();
+        for (int slot = 0; slot < waiting; slot++) {
+            Event event;
+            try {
+                event = parser.parse(pendingStore.get(slotKey(slot)), null);
+            } catch (InvalidEventException e) {
+                throw new IllegalStateException("pending slot " + slot + " holds an event that no longer parses: "
+                        + e.getMessage(), e);
+            }
+            String reason = learner.admit(event);
+            if (reason != null) {
+                throw new IllegalStateException("pending event no longer admitted: " + reason);
+            }
+            batch.add(event);
+        }
+        oldestPendingMs = context.currentSystemTimeMs();
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        Event event;
+        try {
+            event = parser.parse(record.value(), key);
+        } catch (InvalidEventException e) {
+            deadLetters.send(context, PolyheadTopology.DLQ_SINK, record, e.getMessage());
+            return;
+        }
+        if (event.timestamp() == null) {
+            event = new Event(event.task(), event.id(), event.features(), event.label(), event.type(),
+                    event.classes(), record.timestamp());
+        }
+        if (!learner.tasks().containsKey(event.task()) && learner.tasks().size() >= options.maxTasks()) {
+            deadLetters.send(context, PolyheadTopology.DLQ_SINK, record, "task: " + learner.tasks().size()
+                    + " live tasks in this partition already, the limit is " + options.maxTasks()
+                    + " (--max-tasks); idle tasks are evicted after --task-ttl");
+            return;
+        }
+        String reason = learner.admit(event);
+        if (reason != null) {
+            deadLetters.send(context, PolyheadTopology.DLQ_SINK, record, reason);
+            return;
+        }
+        if (parser.dimension() == 0) {
+            parser.fixDimension(learner.inputDim());
+        }
+        int slot = batch.size();
+        if (slot == 0) {
+            oldestPendingMs = context.currentSystemTimeMs();
+        }
+        pendingStore.put(slotKey(slot), EventJson.toBytes(event));
+        pendingStore.put(COUNT_KEY, Integer.toString(slot + 1).getBytes(StandardCharsets.UTF_8));
+        batch.add(event);
+        if (batch.size() >= learnerConfig.batchSize()) {
+            learnBatch();
+        }
+    }
+
+    private void lingerExpired(long now) {
+        if (!batch.isEmpty() && now - oldestPendingMs >= options.linger().toMillis()) {
+            learnBatch();
+        }
+    }
+
+    private void learnBatch() {
+        long t0 = System.nanoTime();
+        List<Prediction> out = learner.learn(batch);
+        for (int i = 0; i < out.size(); i++) {
+            Prediction p = out.get(i);
+            context.forward(new Record<>(p.task().getBytes(StandardCharsets.UTF_8), PredictionJson.write(p),
+                    batch.get(i).timestamp()), PolyheadTopology.PREDICTIONS_SINK);
+        }
+        trunkStore.put(TRUNK_KEY, ModelCodec.encodeTrunk(learner));
+        for (String key : learner.lastTouched()) {
+            headStore.put(key, ModelCodec.encodeKey(learner, key));
+        }
+        pendingStore.put(COUNT_KEY, "0".getBytes(StandardCharsets.UTF_8));
+        predictions.increment(out.size());
+        batch.clear();
+        learnTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private void evictIdleTasks(long streamTime) {
+        long cutoff = streamTime - options.taskTtl().toMillis();
+        List<String> idle = new ArrayList<>();
+        for (Map.Entry<String, TaskState> e : learner.tasks().entrySet()) {
+            if (e.getValue().lastSeen() < cutoff && e.getValue().events() > 0) {
+                idle.add(e.getKey());
+            }
+        }
+        for (Event waiting : batch) {
+            idle.remove(waiting.task());
+        }
+        for (String task : idle) {
+            learner.forget(task);
+            headStore.delete(task);
+            evictions.increment();
+        }
+    }
+
+    private int pendingCount() {
+        byte[] count = pendingStore.get(COUNT_KEY);
+        return count == null ? 0 : Integer.parseInt(new String(count, StandardCharsets.UTF_8));
+    }
+
+    private static String slotKey(int slot) {
+        return "slot-" + slot;
+    }
+
+    @Override
+    public void close() {
+        // Waiting events stay in the pending store; the next owner of this task learns them.
+    }
+}

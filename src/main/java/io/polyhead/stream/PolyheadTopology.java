@@ -1,0 +1,117 @@
+package io.polyhead.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.polyhead.event.Event;
+import io.polyhead.event.EventParser;
+import io.polyhead.event.InvalidEventException;
+import io.polyhead.model.LearnerConfig;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The one topology factory, shared by {@code polyhead run}, {@code demo}, the benchmarks and the
+ * tests:
+ * <pre>
+ *   polyhead.events ──▶ validate ──▶ polyhead.events.by-task ──▶ learn ──▶ polyhead.predictions
+ *                          │            (key = task id)          │
+ *                          └──────────▶ polyhead.events.dlq ◀────┘
+ * </pre>
+ * Every event goes through the by-task topic, keyed by its task, so each task's head lives in exactly
+ * one stream task whatever key (or none) and partitioner the producer used. Every input record yields
+ * exactly one prediction or one dead letter.
+ */
+public final class PolyheadTopology {
+    static final String EVENTS_SOURCE = "events";
+    static final String VALIDATE = "validate";
+    static final String BY_TASK_SINK = "to-by-task";
+    static final String BY_TASK_SOURCE = "by-task";
+    static final String LEARN = "learn";
+    static final String PREDICTIONS_SINK = "to-predictions";
+    static final String DLQ_SINK = "to-dlq";
+    /** The trunk entry of the stream task's learner. */
+    public static final String TRUNK_STORE = "polyhead-trunk";
+    /** One entry per task (and head key): kinds, counts, heads. */
+    public static final String HEAD_STORE = "polyhead-heads";
+    /** Events waiting for their batch. */
+    public static final String PENDING_STORE = "polyhead-pending";
+
+    private PolyheadTopology() {
+    }
+
+    /** The learner topology. */
+    public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry) {
+        Topology t = new Topology();
+        ByteArrayDeserializer des = new ByteArrayDeserializer();
+        ByteArraySerializer ser = new ByteArraySerializer();
+        t.addSource(EVENTS_SOURCE, des, des, options.eventsTopic());
+        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), registry), EVENTS_SOURCE);
+        t.addSink(BY_TASK_SINK, options.byTaskTopic(), ser, ser, VALIDATE);
+        t.addSource(BY_TASK_SOURCE, des, des, options.byTaskTopic());
+        t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry), BY_TASK_SOURCE);
+        t.addStateStore(store(TRUNK_STORE), LEARN);
+        t.addStateStore(store(HEAD_STORE), LEARN);
+        t.addStateStore(store(PENDING_STORE), LEARN);
+        t.addSink(PREDICTIONS_SINK, options.predictionsTopic(), ser, ser, LEARN);
+        t.addSink(DLQ_SINK, options.deadLetterTopic(), ser, ser, VALIDATE, LEARN);
+        return t;
+    }
+
+    /**
+     * The benchmark's baseline: the same first stage, then a stage that only parses each event and
+     * forwards it, no learning. The learner topology's throughput is compared with this one's.
+     */
+    public static Topology passThrough(StreamOptions options, MeterRegistry registry) {
+        Topology t = new Topology();
+        ByteArrayDeserializer des = new ByteArrayDeserializer();
+        ByteArraySerializer ser = new ByteArraySerializer();
+        t.addSource(EVENTS_SOURCE, des, des, options.eventsTopic());
+        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), registry), EVENTS_SOURCE);
+        t.addSink(BY_TASK_SINK, options.byTaskTopic(), ser, ser, VALIDATE);
+        t.addSource(BY_TASK_SOURCE, des, des, options.byTaskTopic());
+        t.addProcessor(LEARN, () -> new ParseAndForward(options.parser()), BY_TASK_SOURCE);
+        t.addSink(PREDICTIONS_SINK, options.predictionsTopic(), ser, ser, LEARN);
+        t.addSink(DLQ_SINK, options.deadLetterTopic(), ser, ser, VALIDATE, LEARN);
+        return t;
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
+        // Persistent (RocksDB), changelogged (the default) and cached: one changelog write per key
+        // per commit interval, however often a batch rewrites it.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled();
+    }
+
+    /** Parses each event and forwards its bytes: the pass-through baseline's second stage. */
+    private static final class ParseAndForward implements Processor<byte[], byte[], byte[], byte[]> {
+        private final EventParser parser;
+        private ProcessorContext<byte[], byte[]> context;
+
+        ParseAndForward(EventParser.Config config) {
+            this.parser = new EventParser(config);
+        }
+
+        @Override
+        public void init(ProcessorContext<byte[], byte[]> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            try {
+                Event e = parser.parse(record.value(), null);
+                context.forward(record.withKey(e.task().getBytes(StandardCharsets.UTF_8)), PREDICTIONS_SINK);
+            } catch (InvalidEventException e) {
+                context.forward(record, DLQ_SINK);
+            }
+        }
+    }
+}
