@@ -1,0 +1,44 @@
+package io.polyhead.stream;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams configuration of a Polyhead application, each setting with the reason it is set. */
+public final class StreamsSettings {
+    private StreamsSettings() {
+    }
+
+    /**
+     * Streams properties on top of the user's client properties (which pass through: security,
+     * SASL, TLS; and which win over these defaults when they set the same key).
+     *
+     * @param client        client properties including {@code bootstrap.servers}
+     * @param applicationId the consumer group and the prefix of internal topics
+     * @param stateDir      where RocksDB stores live
+     * @param threads       stream threads in this instance
+     */
+    public static Properties properties(Properties client, String applicationId, Path stateDir, int threads) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        // A crash must neither lose an event nor learn one twice: stores, outputs and offsets commit together.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Predictions become visible to read_committed consumers at each commit: 100 ms bounds the latency,
+        // and the cached stores still write each model key at most once per commit.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        // Room for every task's head entry between commits without flushing early.
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // Read events in large polls: the learner works in batches anyway.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        // Let the producer gather predictions into larger requests.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // A rebalance after a restart waits for the old member otherwise; leave the group on close instead.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 15000);
+        p.putAll(client);
+        return p;
+    }
+}
