@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code polyhead bench}: benchmarks that print figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (run with OMP_NUM_THREADS=1, as ./polyhead sets it).",
-        subcommands = {BenchCommand.Core.class})
+        subcommands = {BenchCommand.Core.class, BenchCommand.EndToEnd.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -113,6 +113,89 @@ public final class BenchCommand implements Runnable {
         private void print(CoreBench.Result r) {
             out.printf(Locale.ROOT, "%-24s %6d %10d %12.0f %10.2f %7.4f (%.4f)%n", r.name(), r.batchSize(), r.events(),
                     r.eventsPerSecond(), r.microsPerEvent(), r.meanLoss(), r.secondHalfLoss());
+        }
+    }
+
+    /** {@code polyhead bench e2e}. */
+    @Command(name = "e2e", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {
+                "End to end on a real broker (an embedded one unless -b is given): N events are produced first;",
+                "then the time for the learner topology to turn all of them into predictions, against a pass-through",
+                "topology (same validation and re-keying, then parse and forward) on the same events; then the",
+                "latency from event timestamp to prediction (p50, p99) at a steady offered load.",
+                "",
+                "Example: ./polyhead bench e2e --events 100000 --rate 5000"})
+    static final class EndToEnd implements Callable<Integer> {
+        @Option(names = "--events", paramLabel = "N", defaultValue = "100000",
+                description = "Events pre-produced for the throughput runs (default ${DEFAULT-VALUE}).")
+        int events;
+
+        @Option(names = "--rate", paramLabel = "R", defaultValue = "5000",
+                description = "Offered load for the latency run, events/s (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "20",
+                description = "Length of the latency run (default ${DEFAULT-VALUE}).")
+        int latencySeconds;
+
+        @Option(names = "--partitions", paramLabel = "P", defaultValue = "4", description = "Partitions per topic.")
+        int partitions;
+
+        @picocli.CommandLine.Mixin
+        KafkaOptions kafka;
+
+        PrintStream out = System.out;
+
+        @Override
+        public Integer call() throws Exception {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("polyhead-bench-e2e");
+            io.polyhead.broker.EmbeddedKafkaBroker broker = null;
+            try {
+                String bootstrap = kafka.bootstrapServers();
+                if (bootstrap == null) {
+                    broker = io.polyhead.broker.EmbeddedKafkaBroker.builder().dataDir(dir.resolve("broker")).build();
+                    broker.start();
+                    bootstrap = broker.bootstrapServers();
+                }
+                io.polyhead.bench.EndToEndBench bench = new io.polyhead.bench.EndToEndBench(bootstrap, dir, partitions);
+                String run = "bench-" + Long.toHexString(System.nanoTime());
+                GeneratorOptions gen = GeneratorOptions.defaults().withTasks(100).withDim(64)
+                        .withKind(TaskType.BINARY).withSeed(42);
+                LearnerConfig config = LearnerConfig.defaults();
+                io.polyhead.stream.StreamOptions pass = bench.topics(run + ".events", run + ".pass");
+                io.polyhead.stream.StreamOptions learn = bench.topics(run + ".events", run + ".learn");
+                bench.createTopics(pass, true);
+                bench.createTopics(learn, false);
+                out.printf(Locale.ROOT, "broker %s, %d partitions, 1 stream thread, exactly_once_v2, batch %d; "
+                        + "OMP_NUM_THREADS=%s%n", bootstrap, partitions, config.batchSize(),
+                        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+                out.printf(Locale.ROOT, "producing %d lowrank binary events (100 tasks, input 64) ...%n", events);
+                bench.produce(pass.eventsTopic(), Generators.create(Generators.Name.LOWRANK, gen), events);
+                var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+                var p = bench.throughput("pass-through", io.polyhead.stream.PolyheadTopology.passThrough(pass, registry),
+                        pass, events);
+                out.printf(Locale.ROOT, "pass-through topology: %d events in %.2f s = %.0f events/s%n", p.events(),
+                        p.seconds(), p.eventsPerSecond());
+                var l = bench.throughput("learner", io.polyhead.stream.PolyheadTopology.build(config, learn, registry),
+                        learn, events);
+                out.printf(Locale.ROOT, "learner topology:      %d events in %.2f s = %.0f events/s%n", l.events(),
+                        l.seconds(), l.eventsPerSecond());
+                out.printf(Locale.ROOT, "ratio learner / pass-through: %.2f%n", l.eventsPerSecond() / p.eventsPerSecond());
+
+                io.polyhead.stream.StreamOptions lat = bench.topics(run + ".latency.events", run + ".latency");
+                bench.createTopics(lat, true);
+                int n = (int) (rate * latencySeconds);
+                out.printf(Locale.ROOT, "latency at %.0f events/s offered for %d s ...%n", rate, latencySeconds);
+                var latency = bench.latency(config, lat, Generators.create(Generators.Name.LOWRANK, gen.withSeed(7)),
+                        rate, n);
+                out.printf(Locale.ROOT, "latency event timestamp -> prediction (read_committed): p50 %.0f ms, p99 %.0f ms, "
+                        + "max %.0f ms over %d predictions%n", latency.p50(), latency.p99(), latency.max(), latency.events());
+                return 0;
+            } finally {
+                if (broker != null) {
+                    broker.close();
+                }
+            }
         }
     }
 }

@@ -15,7 +15,10 @@ import java.nio.charset.StandardCharsets;
  * {@code produce} send.
  */
 public final class EventJson {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            // Shortest round-tripping form, fast, and the same bytes on every JDK.
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
 
     private EventJson() {
     }

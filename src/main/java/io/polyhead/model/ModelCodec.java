@@ -1,6 +1,7 @@
 package io.polyhead.model;
 
 import io.polyhead.event.TaskType;
+import io.polyhead.optim.StateIO;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -30,7 +31,9 @@ public final class ModelCodec {
 
     /** The trunk entry of {@code learner}. */
     public static byte[] encodeTrunk(MultiTaskLearner learner) {
-        return bytes(out -> {
+        int size = 64 + (learner.trunk() == null ? 0
+                : 8 * (3 * learner.trunk().parameterCount() + 2 * learner.inputDim()) + 64);
+        return bytes(size, out -> {
             out.writeInt(ENTRY_VERSION);
             out.writeInt(learner.inputDim());
             out.writeLong(learner.modelVersion());
@@ -87,7 +90,7 @@ public final class ModelCodec {
         if (task == null && head == null) {
             return null;
         }
-        return bytes(out -> {
+        return bytes(4096, out -> {
             out.writeInt(ENTRY_VERSION);
             out.writeBoolean(task != null);
             if (task != null) {
@@ -182,31 +185,20 @@ public final class ModelCodec {
         }
     }
 
-    static void writeDoubles(DataOutputStream out, double[] a) throws IOException {
-        out.writeInt(a.length);
-        for (double x : a) {
-            out.writeDouble(x);
-        }
+    private static void writeDoubles(DataOutputStream out, double[] a) throws IOException {
+        StateIO.writeDoubles(out, a);
     }
 
-    static double[] readDoubles(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 100_000_000) {
-            throw new IOException("corrupt entry: array length " + n);
-        }
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = in.readDouble();
-        }
-        return a;
+    private static double[] readDoubles(DataInputStream in) throws IOException {
+        return StateIO.readDoubles(in);
     }
 
     private interface Writer {
         void write(DataOutputStream out) throws IOException;
     }
 
-    private static byte[] bytes(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private static byte[] bytes(int expectedSize, Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(expectedSize);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             writer.write(out);
         } catch (IOException e) {

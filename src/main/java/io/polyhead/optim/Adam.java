@@ -66,26 +66,19 @@ public final class Adam implements TrunkOptimizer {
     @Override
     public void writeState(DataOutput out) throws IOException {
         out.writeLong(steps);
-        int n = m == null ? 0 : m.length;
-        out.writeInt(n);
-        for (int i = 0; i < n; i++) {
-            out.writeDouble(m[i]);
-            out.writeDouble(v[i]);
-        }
+        StateIO.writeDoubles(out, m == null ? new double[0] : m);
+        StateIO.writeDoubles(out, v == null ? new double[0] : v);
     }
 
     @Override
     public void readState(DataInput in) throws IOException {
         steps = in.readLong();
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("corrupt Adam state: length " + n);
+        double[] first = StateIO.readDoubles(in);
+        double[] second = StateIO.readDoubles(in);
+        if (first.length != second.length) {
+            throw new IOException("corrupt Adam state: moments of lengths " + first.length + " and " + second.length);
         }
-        m = n == 0 ? null : new double[n];
-        v = n == 0 ? null : new double[n];
-        for (int i = 0; i < n; i++) {
-            m[i] = in.readDouble();
-            v[i] = in.readDouble();
-        }
+        m = first.length == 0 ? null : first;
+        v = second.length == 0 ? null : second;
     }
 }

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.polyhead.event.Event;
-import io.polyhead.event.EventJson;
 import io.polyhead.event.EventParser;
 import io.polyhead.event.InvalidEventException;
 import io.polyhead.event.Prediction;
@@ -14,6 +13,7 @@ import io.polyhead.model.ModelCodec;
 import io.polyhead.model.MultiTaskLearner;
 import io.polyhead.model.TaskState;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +32,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * as {@code polyhead evaluate} drives it, with its state kept so that whenever Kafka Streams commits —
  * and a commit can fall between any two records — the stores, the outputs and the input offsets agree:
  * <ul>
- *   <li>an event waiting for its batch is in the {@code pending} store (a ring of batch-size slots and
- *       a count), so a crash after the commit restores it and it is learned then, not lost;</li>
+ *   <li>an event waiting for its batch is in the {@code pending} store (a ring of batch-size slots
+ *       holding the record's timestamp and original bytes, and a count), so a crash after the commit
+ *       restores it and it is learned then, not lost;</li>
  *   <li>after each batch the trunk entry and the key entries the batch touched are written to the
  *       {@code trunk} and {@code heads} stores, and the pending count goes back to 0.</li>
  * </ul>
@@ -116,7 +117,11 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         for (int slot = 0; slot < waiting; slot++) {
             Event event;
             try {
-                event = parser.parse(pendingStore.get(slotKey(slot)), null);
+                ByteBuffer entry = ByteBuffer.wrap(pendingStore.get(slotKey(slot)));
+                long recordTimestamp = entry.getLong();
+                byte[] value = new byte[entry.remaining()];
+                entry.get(value);
+                event = withTimestamp(parser.parse(value, null), recordTimestamp);
             } catch (InvalidEventException e) {
                 throw new IllegalStateException("pending slot " + slot + " holds an event that no longer parses: "
                         + e.getMessage(), e);
@@ -140,10 +145,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             deadLetters.send(context, PolyheadTopology.DLQ_SINK, record, e.getMessage());
             return;
         }
-        if (event.timestamp() == null) {
-            event = new Event(event.task(), event.id(), event.features(), event.label(), event.type(),
-                    event.classes(), record.timestamp());
-        }
+        event = withTimestamp(event, record.timestamp());
         if (!learner.tasks().containsKey(event.task()) && learner.tasks().size() >= options.maxTasks()) {
             deadLetters.send(context, PolyheadTopology.DLQ_SINK, record, "task: " + learner.tasks().size()
                     + " live tasks in this partition already, the limit is " + options.maxTasks()
@@ -162,7 +164,10 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (slot == 0) {
             oldestPendingMs = context.currentSystemTimeMs();
         }
-        pendingStore.put(slotKey(slot), EventJson.toBytes(event));
+        // The record's own bytes and timestamp: no re-serialisation, and exactly what arrived.
+        byte[] value = record.value();
+        pendingStore.put(slotKey(slot), ByteBuffer.allocate(Long.BYTES + value.length).putLong(record.timestamp())
+                .put(value).array());
         pendingStore.put(COUNT_KEY, Integer.toString(slot + 1).getBytes(StandardCharsets.UTF_8));
         batch.add(event);
         if (batch.size() >= learnerConfig.batchSize()) {
@@ -210,6 +215,15 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             headStore.delete(task);
             evictions.increment();
         }
+    }
+
+    /** The contract: an event without a timestamp takes its record's. */
+    private static Event withTimestamp(Event event, long recordTimestamp) {
+        if (event.timestamp() != null) {
+            return event;
+        }
+        return new Event(event.task(), event.id(), event.features(), event.label(), event.type(), event.classes(),
+                recordTimestamp);
     }
 
     private int pendingCount() {
