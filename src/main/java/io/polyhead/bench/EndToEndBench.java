@@ -58,9 +58,8 @@ public final class EndToEndBench {
 
     /** Topic names for one run: the shared input, and outputs of its own. */
     public StreamOptions topics(String inputTopic, String run) {
-        StreamOptions d = StreamOptions.defaults();
-        return new StreamOptions(inputTopic, run + ".by-task", run + ".predictions", run + ".dlq", d.linger(),
-                d.maxTasks(), d.taskTtl(), d.parser());
+        return StreamOptions.defaults().withTopics(inputTopic, run + ".by-task", run + ".predictions", run + ".dlq")
+                .withPartitions(partitions);
     }
 
     /** Creates the topics of {@code options} with this bench's partition count. */

@@ -25,9 +25,10 @@ import org.apache.kafka.streams.state.Stores;
  *                          │            (key = task id)          │
  *                          └──────────▶ polyhead.events.dlq ◀────┘
  * </pre>
- * Every event goes through the by-task topic, keyed by its task, so each task's head lives in exactly
- * one stream task whatever key (or none) and partitioner the producer used. Every input record yields
- * exactly one prediction or one dead letter.
+ * An event goes through the by-task topic, keyed by its task, unless it is keyed by its task and
+ * already on the partition the by-task topic would give it (see {@link EventValidator}); either way
+ * each task's head lives in exactly one stream task whatever key (or none) and partitioner the
+ * producer used. Every input record yields exactly one prediction or one dead letter.
  */
 public final class PolyheadTopology {
     static final String EVENTS_SOURCE = "events";
@@ -53,10 +54,11 @@ public final class PolyheadTopology {
         ByteArrayDeserializer des = new ByteArrayDeserializer();
         ByteArraySerializer ser = new ByteArraySerializer();
         t.addSource(EVENTS_SOURCE, des, des, options.eventsTopic());
-        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), registry), EVENTS_SOURCE);
+        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry),
+                EVENTS_SOURCE);
         t.addSink(BY_TASK_SINK, options.byTaskTopic(), ser, ser, VALIDATE);
         t.addSource(BY_TASK_SOURCE, des, des, options.byTaskTopic());
-        t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry), BY_TASK_SOURCE);
+        t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry), BY_TASK_SOURCE, VALIDATE);
         t.addStateStore(store(TRUNK_STORE), LEARN);
         t.addStateStore(store(HEAD_STORE), LEARN);
         t.addStateStore(store(PENDING_STORE), LEARN);
@@ -74,10 +76,11 @@ public final class PolyheadTopology {
         ByteArrayDeserializer des = new ByteArrayDeserializer();
         ByteArraySerializer ser = new ByteArraySerializer();
         t.addSource(EVENTS_SOURCE, des, des, options.eventsTopic());
-        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), registry), EVENTS_SOURCE);
+        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry),
+                EVENTS_SOURCE);
         t.addSink(BY_TASK_SINK, options.byTaskTopic(), ser, ser, VALIDATE);
         t.addSource(BY_TASK_SOURCE, des, des, options.byTaskTopic());
-        t.addProcessor(LEARN, () -> new ParseAndForward(options.parser()), BY_TASK_SOURCE);
+        t.addProcessor(LEARN, () -> new ParseAndForward(options.parser()), BY_TASK_SOURCE, VALIDATE);
         t.addSink(PREDICTIONS_SINK, options.predictionsTopic(), ser, ser, LEARN);
         t.addSink(DLQ_SINK, options.deadLetterTopic(), ser, ser, VALIDATE, LEARN);
         return t;

@@ -71,9 +71,8 @@ class StreamExactlyOnceIT {
     }
 
     static StreamOptions options(String prefix) {
-        StreamOptions d = StreamOptions.defaults();
-        return new StreamOptions(prefix + ".events", prefix + ".by-task", prefix + ".predictions", prefix + ".dlq",
-                d.linger(), d.maxTasks(), d.taskTtl(), d.parser());
+        return StreamOptions.defaults().withTopics(prefix + ".events", prefix + ".by-task", prefix + ".predictions",
+                prefix + ".dlq").withPartitions(4);
     }
 
     static PolyheadStreams startApp(StreamOptions o, LearnerConfig config, Path stateDir, String appId)
