@@ -35,8 +35,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class TopicAdmin {
 
-    /** How long to wait for a topic created concurrently by someone else to become describable. */
-    private static final long CONCURRENT_CREATE_WAIT_MS = 10_000;
+    /** How long a created topic may take to become describable (to reach the brokers' metadata). */
+    private static final long CREATE_PROPAGATION_WAIT_MS = 10_000;
 
     private TopicAdmin() {
     }
@@ -58,8 +58,11 @@ public final class TopicAdmin {
         List<TopicDefinition> missing = definitions.stream().filter(d -> !live.containsKey(d.name())).toList();
         if (!missing.isEmpty() && !dryRun) {
             List<String> existedMeanwhile = create(admin, missing, created);
+            // A created topic reaches the brokers' metadata a moment after the create call returns:
+            // wait for it, so that whoever runs next (a second apply, a producer) finds it.
+            awaitDescribable(admin, created.stream().toList());
             if (!existedMeanwhile.isEmpty()) {
-                live.putAll(describeCreatedElsewhere(admin, existedMeanwhile));
+                live.putAll(awaitDescribable(admin, existedMeanwhile));
             }
         }
         Map<String, Config> configs = live.isEmpty() ? Map.of() : describeConfigs(admin, live.keySet());
@@ -157,12 +160,12 @@ public final class TopicAdmin {
     }
 
     /**
-     * Describes topics another client just created: the metadata may take a moment to reach the
-     * broker we ask, so an unknown topic is asked about again for a short while.
+     * Describes topics just created (by us or by another client): the metadata may take a moment to
+     * reach the broker we ask, so an unknown topic is asked about again for a short while.
      */
-    private static Map<String, TopicDescription> describeCreatedElsewhere(Admin admin, List<String> names)
+    private static Map<String, TopicDescription> awaitDescribable(Admin admin, List<String> names)
             throws InterruptedException {
-        long deadline = System.currentTimeMillis() + CONCURRENT_CREATE_WAIT_MS;
+        long deadline = System.currentTimeMillis() + CREATE_PROPAGATION_WAIT_MS;
         Map<String, TopicDescription> live = new HashMap<>();
         List<String> pending = new ArrayList<>(names);
         while (true) {
@@ -172,8 +175,8 @@ public final class TopicAdmin {
                 return live;
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new TopicSetupException("topics " + pending + " were created by another client at the same time "
-                        + "but still cannot be described after " + CONCURRENT_CREATE_WAIT_MS + " ms");
+                throw new TopicSetupException("topics " + pending + " were created but still cannot be described after "
+                        + CREATE_PROPAGATION_WAIT_MS + " ms");
             }
             Thread.sleep(100);
         }
