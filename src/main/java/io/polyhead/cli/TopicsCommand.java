@@ -50,8 +50,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "  polyhead.events.dlq               1  created",
             "  polyhead.predictions              4  created",
             "",
-            "On a production cluster: --replication-factor 3 and --kafka-config client.properties",
-            "(security.protocol, sasl.*, ssl.*)."})
+            "On a production cluster, three replicas and the client's security settings:",
+            "  polyhead topics -b kafka-1:9092 --replication-factor 3 \\",
+            "    --kafka-config client.properties   # security.protocol, sasl.*, ssl.*"})
 public final class TopicsCommand implements Callable<Integer> {
 
     @Spec
