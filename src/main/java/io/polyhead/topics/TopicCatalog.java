@@ -233,8 +233,7 @@ public final class TopicCatalog {
             throw new IllegalArgumentException(source + ": \"configs\" must be an object {\"name\": \"value\"}. Got: " + n);
         }
         Map<String, String> configs = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
             JsonNode v = e.getValue();
             // Kafka configs are strings; a number or boolean written without quotes means the same.
             if (!v.isTextual() && !v.isIntegralNumber() && !v.isBoolean()) {
