@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             EvaluateCommand.class,
             BrokerCommand.class,
+            TopicsCommand.class,
         })
 public final class PolyheadCli implements Runnable {
 
