@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             BrokerCommand.class,
             TopicsCommand.class,
+            RunCommand.class,
         })
 public final class PolyheadCli implements Runnable {
 

@@ -1,0 +1,106 @@
+package io.polyhead.cli;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.polyhead.model.LearnerConfig;
+import io.polyhead.stream.PolyheadStreams;
+import io.polyhead.stream.StreamOptions;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code polyhead run}: the learner on Kafka until Ctrl-C. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs the learner on Kafka: events in on polyhead.events, one prediction per accepted event out on",
+            "polyhead.predictions, rejected inputs with their reason on polyhead.events.dlq. Exactly once: a crash",
+            "neither loses an event nor learns one twice; a restart continues from the stored model.",
+            "",
+            "Without --bootstrap-server an embedded broker starts on 127.0.0.1:9092 (data in data/broker).",
+            "Missing topics are created. Start more instances with the same --application-id to share the",
+            "partitions. Ctrl-C stops cleanly.",
+            "",
+            "Examples:",
+            "  polyhead run",
+            "  polyhead run -b kafka:9092 --kafka-config client.properties --partitions 12"})
+public final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    LearnerOptions learner;
+
+    @Mixin
+    StreamLayerOptions stream;
+
+    @Option(names = "--status-every", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Print a status line this often (default ${DEFAULT-VALUE}); 0 for none.")
+    String statusEvery;
+
+    PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        LearnerConfig config = learner.toConfig();
+        StreamOptions base = stream.toStreamOptions(config.inputDim());
+        long statusMs = StreamLayerOptions.parseDuration(statusEvery).toMillis();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        CountDownLatch stop = new CountDownLatch(1);
+        try (StreamRuntime runtime = new StreamRuntime()) {
+            Thread hook = new Thread(stop::countDown, "polyhead-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
+            StreamOptions options = runtime.ensureTopics(base, stream.partitions, out);
+            PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,
+                    stream.threads, registry);
+            out.printf(Locale.ROOT, "learning: %s -> %s (dead letters: %s); %s%n", options.eventsTopic(),
+                    options.predictionsTopic(), options.deadLetterTopic(), config);
+            out.println("running; Ctrl-C stops");
+            Status status = new Status(registry);
+            while (!stop.await(statusMs > 0 ? statusMs : 1000, TimeUnit.MILLISECONDS)) {
+                if (app.failure() != null) {
+                    out.println("stopped: " + app.failure());
+                    return 1;
+                }
+                if (statusMs > 0) {
+                    out.println(status.line());
+                }
+            }
+            out.println("stopping ...");
+        }
+        out.println("stopped");
+        return 0;
+    }
+
+    /** One status line from the metrics: predictions per second since the last line, dead letters. */
+    static final class Status {
+        private final MeterRegistry registry;
+        private double lastPredictions;
+        private long lastNanos = System.nanoTime();
+
+        Status(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        String line() {
+            double predictions = count("polyhead.predictions");
+            double dead = registry.find("polyhead.dead.letters").counters().stream().mapToDouble(c -> c.count()).sum();
+            long now = System.nanoTime();
+            double rate = (predictions - lastPredictions) / ((now - lastNanos) / 1e9);
+            lastPredictions = predictions;
+            lastNanos = now;
+            return String.format(Locale.ROOT, "predictions %.0f (%.0f/s), dead letters %.0f", predictions, rate, dead);
+        }
+
+        private double count(String name) {
+            var c = registry.find(name).counter();
+            return c == null ? 0 : c.count();
+        }
+    }
+}

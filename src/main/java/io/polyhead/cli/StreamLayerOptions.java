@@ -1,0 +1,92 @@
+package io.polyhead.cli;
+
+import io.polyhead.event.EventParser;
+import io.polyhead.stream.StreamOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** Options of the stream layer shared by {@code run} and {@code demo}. */
+final class StreamLayerOptions {
+
+    @Option(names = "--application-id", paramLabel = "ID", defaultValue = "polyhead",
+            description = "Kafka Streams application id: the consumer group, and the prefix of changelog topics "
+                    + "(default ${DEFAULT-VALUE}). Instances with the same id share the work by partitions.")
+    String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "data/streams",
+            description = "Local state (RocksDB stores of trunk, heads, waiting events); rebuilt from changelogs "
+                    + "when lost (default ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Stream threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+            description = "Partitions of topics created because they were missing (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--linger-ms", paramLabel = "MS", defaultValue = "20",
+            description = "How long the oldest waiting event waits for its batch to fill (default ${DEFAULT-VALUE}).")
+    long lingerMs;
+
+    @Option(names = "--max-tasks", paramLabel = "N", defaultValue = "100000",
+            description = "Live tasks per partition; events of further new tasks go to the dead-letter topic "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxTasks;
+
+    @Option(names = "--task-ttl", paramLabel = "DURATION", defaultValue = "7d",
+            description = "Evict a task (its head) after this long without events, in event time: 30m, 12h, 7d; "
+                    + "0 never (default ${DEFAULT-VALUE}).")
+    String taskTtl;
+
+    @Option(names = "--max-record-bytes", paramLabel = "N", defaultValue = "1048576",
+            description = "Larger input records go to the dead-letter topic (default ${DEFAULT-VALUE}).")
+    int maxRecordBytes;
+
+    @Option(names = "--max-features", paramLabel = "N", defaultValue = "100000",
+            description = "Bound on dense feature counts and named-feature entries (default ${DEFAULT-VALUE}).")
+    int maxFeatures;
+
+    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "9092",
+            description = "Port of the embedded broker started when no --bootstrap-server is given (default "
+                    + "${DEFAULT-VALUE}; a free one if taken).")
+    int brokerPort;
+
+    @Option(names = "--broker-data-dir", paramLabel = "DIR", defaultValue = "data/broker",
+            description = "Data of the embedded broker (default ${DEFAULT-VALUE}); kept between runs.")
+    Path brokerDataDir;
+
+    /** The stream options these describe, with the learner's input dimension for the parser. */
+    StreamOptions toStreamOptions(int inputDim) {
+        EventParser.Config parser = EventParser.Config.defaults().withInputDim(inputDim)
+                .withMaxRecordBytes(maxRecordBytes).withMaxFeatures(maxFeatures);
+        return StreamOptions.defaults().withLinger(Duration.ofMillis(lingerMs)).withMaxTasks(maxTasks)
+                .withTaskTtl(parseDuration(taskTtl)).withParser(parser);
+    }
+
+    /** Parses 0, 500ms, 30s, 30m, 12h, 7d. */
+    static Duration parseDuration(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.equals("0")) {
+                return Duration.ZERO;
+            }
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            long n = Long.parseLong(s.substring(0, s.length() - 1));
+            switch (s.charAt(s.length() - 1)) {
+                case 's': return Duration.ofSeconds(n);
+                case 'm': return Duration.ofMinutes(n);
+                case 'h': return Duration.ofHours(n);
+                case 'd': return Duration.ofDays(n);
+                default: break;
+            }
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("a duration is like 500ms, 30s, 30m, 12h, 7d or 0. Got: " + text);
+    }
+}

@@ -1,0 +1,120 @@
+package io.polyhead.cli;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.polyhead.broker.EmbeddedKafkaBroker;
+import io.polyhead.model.LearnerConfig;
+import io.polyhead.stream.PolyheadStreams;
+import io.polyhead.stream.PolyheadTopology;
+import io.polyhead.stream.StreamOptions;
+import io.polyhead.stream.StreamsSettings;
+import io.polyhead.topics.TopicAdmin;
+import io.polyhead.topics.TopicCatalog;
+import io.polyhead.topics.TopicReport;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+
+/**
+ * What {@code run} and {@code demo} share: a cluster (the one given, or an embedded broker started
+ * here), the topics (created when missing), and the learner application on top. Closing stops them in
+ * reverse order.
+ */
+final class StreamRuntime implements AutoCloseable {
+    private EmbeddedKafkaBroker broker;
+    private PolyheadStreams app;
+    private Properties client;
+    private StreamOptions options;
+
+    /**
+     * Uses the cluster of {@code kafka}, or starts an embedded broker on {@code brokerPort} (a free
+     * port when that one is taken) with its data in {@code brokerDataDir}.
+     */
+    Properties connect(KafkaOptions kafka, int brokerPort, Path brokerDataDir, PrintStream out) throws Exception {
+        if (kafka.hasCluster()) {
+            client = kafka.clientProperties(null);
+            out.println("cluster: " + client.getProperty("bootstrap.servers"));
+            return client;
+        }
+        int port = portFree(brokerPort) ? brokerPort : 0;
+        if (port == 0) {
+            out.println("port " + brokerPort + " is taken; the embedded broker takes a free port instead");
+        }
+        broker = EmbeddedKafkaBroker.builder().port(port).dataDir(brokerDataDir).build();
+        broker.start();
+        out.println("embedded Kafka broker: " + broker.bootstrapServers() + " (data in " + brokerDataDir + ")");
+        client = kafka.clientProperties(broker.bootstrapServers());
+        return client;
+    }
+
+    /**
+     * Creates missing topics ({@code partitions} each when created) and reads the partition counts the
+     * stream layer relies on.
+     */
+    StreamOptions ensureTopics(StreamOptions base, int partitions, PrintStream out) throws Exception {
+        try (Admin admin = Admin.create(client)) {
+            TopicReport report = TopicAdmin.ensure(admin, TopicCatalog.builtin().withPartitions(partitions));
+            for (TopicReport.Entry e : report.entries()) {
+                if (e.status() == TopicReport.Status.CREATED) {
+                    out.println("created topic " + e.topic() + " (" + e.partitions() + " partitions)");
+                } else if (e.status() == TopicReport.Status.DIFFERS) {
+                    out.println("note: topic " + e.topic() + " differs from its definition: " + e.differences());
+                }
+            }
+            Map<String, TopicDescription> live = admin.describeTopics(List.of(base.eventsTopic(), base.byTaskTopic()))
+                    .allTopicNames().get();
+            int events = live.get(base.eventsTopic()).partitions().size();
+            int byTask = live.get(base.byTaskTopic()).partitions().size();
+            options = base.withPartitions(events == byTask ? events : 0);
+            return options;
+        }
+    }
+
+    /** Starts the learner application and waits until it runs. */
+    PolyheadStreams startLearner(LearnerConfig config, StreamOptions options, String applicationId, Path stateDir,
+                                 int threads, MeterRegistry registry) throws Exception {
+        Properties props = StreamsSettings.properties(client, applicationId, stateDir, threads);
+        app = new PolyheadStreams(PolyheadTopology.build(config, options, registry), props);
+        return app.start(Duration.ofMinutes(2));
+    }
+
+    Properties client() {
+        return client;
+    }
+
+    StreamOptions options() {
+        return options;
+    }
+
+    String bootstrapServers() {
+        return client.getProperty("bootstrap.servers");
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.close();
+            app = null;
+        }
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+}
