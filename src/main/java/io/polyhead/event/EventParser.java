@@ -114,6 +114,13 @@ public final class EventParser {
             throw new InvalidEventException("$", "the record is " + bytes.length + " bytes, the limit is "
                     + config.maxRecordBytes());
         }
+        for (int i = 0; i < Math.min(4, bytes.length); i++) {
+            if (bytes[i] == 0) {
+                // Jackson would take this for UTF-16 or UTF-32; the contract is UTF-8.
+                throw new InvalidEventException("$", "the record is not UTF-8 JSON: a NUL byte at offset " + i
+                        + " (UTF-16 or UTF-32?)");
+            }
+        }
         try (JsonParser p = FACTORY.createParser(bytes)) {
             Event e = parseObject(p);
             if (p.nextToken() != null) {

@@ -452,4 +452,12 @@ class EventParserTest {
         p.fixDimension(8);
         assertEquals(8, p.parse("{\"task\":\"a\",\"features\":{\"x\":1,\"temp\":-0.5}}").dimension());
     }
+
+    @org.junit.jupiter.api.Test
+    void utf16IsRejectedAsNotUtf8() {
+        byte[] utf16 = "{\"task\":\"a\",\"features\":[1]}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        InvalidEventException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidEventException.class,
+                () -> new EventParser(EventParser.Config.defaults()).parse(utf16, null));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not UTF-8"), e.getMessage());
+    }
 }
