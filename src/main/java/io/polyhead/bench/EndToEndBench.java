@@ -107,13 +107,16 @@ public final class EndToEndBench {
     }
 
     /**
-     * Offers {@code n} events at {@code rate} per second to a running learner and measures, for each
-     * prediction, the time from its event's timestamp to its arrival at a read_committed consumer.
+     * Offers {@code warmup + n} events at {@code rate} per second to a running learner and measures, for
+     * each prediction after the first {@code warmup}, the time from its event's timestamp to its arrival
+     * at a read_committed consumer. The warm-up leaves out the application's first seconds (JIT, the
+     * first transactions), so the figures are the steady state's.
      */
-    public Latency latency(LearnerConfig config, StreamOptions options, StreamGenerator generator, double rate, int n)
-            throws Exception {
+    public Latency latency(LearnerConfig config, StreamOptions options, StreamGenerator generator, double rate, int n,
+                           int warmup) throws Exception {
+        int total = warmup + n;
         String appId = "polyhead-latency-" + UUID.randomUUID();
-        double[] latencies = new double[n];
+        double[] latencies = new double[total];
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(options);
              PolyheadStreams app = new PolyheadStreams(PolyheadTopology.build(config, options, new SimpleMeterRegistry()),
                      StreamsSettings.properties(client(), appId, stateDir.resolve(appId), 1))) {
@@ -123,7 +126,7 @@ public final class EndToEndBench {
             Thread producerThread = new Thread(() -> {
                 try (KafkaProducer<byte[], byte[]> producer = producer()) {
                     long start = System.nanoTime();
-                    for (int i = 0; i < n; i++) {
+                    for (int i = 0; i < total; i++) {
                         long due = start + (long) (i * 1e9 / rate);
                         long wait = due - System.nanoTime();
                         if (wait > 0) {
@@ -142,18 +145,19 @@ public final class EndToEndBench {
             }, "latency-producer");
             producerThread.start();
             int k = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds((long) (n / rate) + 60).toNanos();
-            while (k < n && System.nanoTime() < deadline) {
+            long deadline = System.nanoTime() + Duration.ofSeconds((long) (total / rate) + 60).toNanos();
+            while (k < total && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                    if (k < n && r.topic().equals(options.predictionsTopic())) {
+                    if (k < total && r.topic().equals(options.predictionsTopic())) {
                         latencies[k++] = System.currentTimeMillis() - r.timestamp();
                     }
                 }
             }
             producerThread.join();
-            double[] got = Arrays.copyOf(latencies, k);
+            double[] got = k <= warmup ? new double[0] : Arrays.copyOfRange(latencies, warmup, k);
             Arrays.sort(got);
-            return new Latency(rate, k, percentile(got, 0.5), percentile(got, 0.99), k == 0 ? Double.NaN : got[k - 1]);
+            return new Latency(rate, got.length, percentile(got, 0.5), percentile(got, 0.99),
+                    got.length == 0 ? Double.NaN : got[got.length - 1]);
         }
     }
 

@@ -126,6 +126,9 @@ public final class BenchCommand implements Runnable {
                 "",
                 "Example: ./polyhead bench e2e --events 100000 --rate 5000"})
     static final class EndToEnd implements Callable<Integer> {
+        /** Seconds of offered load before latencies count: the application's start (JIT, first transactions). */
+        static final int WARMUP_SECONDS = 5;
+
         @Option(names = "--events", paramLabel = "N", defaultValue = "100000",
                 description = "Events pre-produced for the throughput runs (default ${DEFAULT-VALUE}).")
         int events;
@@ -185,9 +188,10 @@ public final class BenchCommand implements Runnable {
                 io.polyhead.stream.StreamOptions lat = bench.topics(run + ".latency.events", run + ".latency");
                 bench.createTopics(lat, true);
                 int n = (int) (rate * latencySeconds);
-                out.printf(Locale.ROOT, "latency at %.0f events/s offered for %d s ...%n", rate, latencySeconds);
+                out.printf(Locale.ROOT, "latency at %.0f events/s offered for %d s after a %d s warm-up ...%n", rate,
+                        latencySeconds, WARMUP_SECONDS);
                 var latency = bench.latency(config, lat, Generators.create(Generators.Name.LOWRANK, gen.withSeed(7)),
-                        rate, n);
+                        rate, n, (int) (rate * WARMUP_SECONDS));
                 out.printf(Locale.ROOT, "latency event timestamp -> prediction (read_committed): p50 %.0f ms, p99 %.0f ms, "
                         + "max %.0f ms over %d predictions%n", latency.p50(), latency.p99(), latency.max(), latency.events());
                 return 0;
