@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             EvaluateCommand.class,
             BrokerCommand.class,
+            ProduceCommand.class,
+            TailCommand.class,
         })
 public final class PolyheadCli implements Runnable {
 
