@@ -47,7 +47,9 @@ public final class RateLimiter {
 
     /**
      * @param permitsPerSecond mean rate; 0 = unlimited ({@link #acquire} never waits)
-     * @param burst            permits that may be banked while the loop is slow, at least 1
+     * @param burst            permits that may be banked while the loop is slow, at least 1. It also
+     *                         absorbs late wake-ups: a bucket shorter than the sleep jitter (about
+     *                         0.1 ms) loses that lateness and runs below the rate.
      * @param clock            time source. Never null.
      */
     public RateLimiter(double permitsPerSecond, double burst, Clock clock) {
