@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * How a command reaches Kafka, shared by every command that talks to a cluster: a bootstrap address
@@ -46,6 +48,27 @@ public final class KafkaOptions {
             props.setProperty("bootstrap.servers", bootstrapServers);
         } else if (!props.containsKey("bootstrap.servers") && bootstrapFallback != null) {
             props.setProperty("bootstrap.servers", bootstrapFallback);
+        }
+        return props;
+    }
+
+    /**
+     * The client properties for a command that needs a cluster.
+     *
+     * @throws ParameterException when neither {@code -b} nor {@code --kafka-config} names one, or the
+     *                            properties file cannot be read; the message says what to pass
+     */
+    public Properties requireCluster(CommandLine commandLine) {
+        Properties props;
+        try {
+            props = clientProperties(null);
+        } catch (IOException e) {
+            throw new ParameterException(commandLine, e.getMessage(), e);
+        }
+        if (!props.containsKey("bootstrap.servers")) {
+            throw new ParameterException(commandLine, "no Kafka cluster given: pass -b/--bootstrap-server HOST:PORT "
+                    + "(or bootstrap.servers in --kafka-config), or start one with 'polyhead broker' "
+                    + "and pass -b 127.0.0.1:9092");
         }
         return props;
     }

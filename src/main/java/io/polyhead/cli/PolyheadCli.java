@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             BrokerCommand.class,
             TopicsCommand.class,
             RunCommand.class,
+            ProduceCommand.class,
+            TailCommand.class,
         })
 public final class PolyheadCli implements Runnable {
 

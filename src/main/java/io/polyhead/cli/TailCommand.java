@@ -1,0 +1,245 @@
+package io.polyhead.cli;
+
+import io.polyhead.event.Prediction;
+import io.polyhead.event.PredictionJson;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code polyhead tail}: prints the records of a topic as they arrive, predictions by default. */
+@Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Prints the records of a topic as they arrive: the learner's predictions by default.",
+            "",
+            "Reads committed records only (isolation.level=read_committed), so it shows what the "
+                    + "exactly-once learner committed, never an aborted transaction. Starts at the end of "
+                    + "the topic unless --from-beginning. Runs until Ctrl-C, --max records or --timeout.",
+            "",
+            "Formats:",
+            "  table  aligned columns: task, id, type, prediction, score, label, loss,",
+            "         taskEvents, newTask; a value that is not a prediction follows '[raw]'",
+            "  jsonl  each record value as it is, one per line (any topic: e.g. the DLQ)",
+            ""},
+        footer = {
+            "",
+            "Examples:",
+            "  polyhead tail -b 127.0.0.1:9092",
+            "  polyhead tail -b 127.0.0.1:9092 --task task-003 --task task-007",
+            "  polyhead tail -b 127.0.0.1:9092 --from-beginning --format jsonl --max 1000",
+            "  polyhead tail -b 127.0.0.1:9092 -t polyhead.events.dlq --from-beginning \\",
+            "      --format jsonl --timeout 5",
+            "",
+            "Without --group each run reads in a fresh consumer group and commits nothing.",
+            "With --group it commits, and a later run in that group resumes where this one",
+            "stopped (--from-beginning then applies only when the group has no position)."})
+public final class TailCommand implements Callable<Integer> {
+
+    /** The table's header; rows use the same widths. */
+    static final String TABLE_FORMAT = "%-20s %-14s %-10s %12s %10s %12s %10s %10s %-7s";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = {"-t", "--topic"}, paramLabel = "TOPIC", defaultValue = "polyhead.predictions",
+            description = "Topic to read (default ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--from-beginning", description = "Start at the beginning of the topic instead of its end.")
+    boolean fromBeginning;
+
+    @Option(names = "--task", paramLabel = "ID",
+            description = "Only records of this task (the record key, else the value's \"task\"); repeatable.")
+    List<String> tasks;
+
+    @Option(names = "--format", paramLabel = "table|jsonl", defaultValue = "table",
+            description = "Output format: table (default) or jsonl.")
+    String format;
+
+    @Option(names = "--max", paramLabel = "N", description = "Stop after printing N records.")
+    Long max;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "Stop after SECONDS without a record to print (default: run until Ctrl-C).")
+    Double timeout;
+
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Consumer group; its position is committed. Default: a fresh random group, nothing committed.")
+    String group;
+
+    private volatile boolean stopping;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean table = switch (format) {
+            case "table" -> true;
+            case "jsonl" -> false;
+            default -> throw new ParameterException(spec.commandLine(), "--format must be table or jsonl. Got: " + format);
+        };
+        if (max != null && max < 1) {
+            throw new ParameterException(spec.commandLine(), "--max must be 1 or more. Got: " + max);
+        }
+        if (timeout != null && !(timeout > 0)) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be a positive number of seconds. Got: "
+                    + timeout);
+        }
+        Set<String> only = tasks == null ? Set.of() : Set.copyOf(tasks);
+        Properties props = kafka.requireCluster(spec.commandLine());
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String problem = TopicCheck.problem(props, topic, 15_000);
+        if (problem != null) {
+            err.println(problem);
+            err.flush();
+            return 1;
+        }
+
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(props),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopping = true;
+            consumer.wakeup();
+            try {
+                done.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "polyhead-tail-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long printed = 0;
+        try {
+            consumer.subscribe(List.of(topic));
+            if (table) {
+                out.println(String.format(Locale.ROOT, TABLE_FORMAT, "task", "id", "type", "prediction", "score",
+                        "label", "loss", "taskEvents", "newTask").stripTrailing());
+                out.flush();
+            }
+            long lastPrint = System.nanoTime();
+            // Positions of the records handled (printed or filtered out), so a named group commits
+            // exactly those even when --max stops in the middle of a polled batch.
+            Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+            while (!stopping && (max == null || printed < max)) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (max != null && printed >= max) {
+                        break;
+                    }
+                    handled.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    if (!only.isEmpty() && !only.contains(taskOf(r))) {
+                        continue;
+                    }
+                    out.println(table ? row(r.value()) : raw(r.value()));
+                    printed++;
+                    lastPrint = System.nanoTime();
+                }
+                out.flush();
+                if (group != null && !handled.isEmpty()) {
+                    consumer.commitAsync(Map.copyOf(handled), null);
+                }
+                if (timeout != null && (System.nanoTime() - lastPrint) / 1e9 >= timeout) {
+                    break;
+                }
+            }
+            if (group != null && !handled.isEmpty()) {
+                consumer.commitSync(handled);
+            }
+        } catch (WakeupException e) {
+            // Ctrl-C: stop quietly.
+        } finally {
+            out.flush();
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and is waiting for us.
+            }
+        }
+        return 0;
+    }
+
+    private Properties consumerConfig(Properties clientProps) {
+        Properties p = new Properties();
+        p.putAll(clientProps);
+        // Predictions come from an exactly-once learner: show only what its transactions committed.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group != null ? group : "polyhead-tail-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        // Commits are made by hand, and only for a named group; a random group leaves nothing behind.
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "polyhead-tail");
+        return p;
+    }
+
+    /** The record's task: its key, else the value's "task" field. May be null. */
+    private static String taskOf(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() != null) {
+            return new String(r.key(), StandardCharsets.UTF_8);
+        }
+        if (r.value() == null) {
+            return null;
+        }
+        try {
+            return PredictionJson.read(r.value()).task();
+        } catch (IllegalArgumentException notAPrediction) {
+            return null;
+        }
+    }
+
+    private static String raw(byte[] value) {
+        return value == null ? "null" : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** One table row, or the raw value after a marker when it is not a prediction. */
+    static String row(byte[] value) {
+        Prediction p;
+        try {
+            if (value == null) {
+                throw new IllegalArgumentException("null value");
+            }
+            p = PredictionJson.read(value);
+        } catch (IllegalArgumentException e) {
+            return "[raw] " + raw(value);
+        }
+        return String.format(Locale.ROOT, TABLE_FORMAT, p.task(), p.id() == null ? "-" : p.id(), p.type().jsonName(),
+                num(p.prediction()), num(p.score()), p.label() == null ? "-" : num(p.label()),
+                p.loss() == null ? "-" : num(p.loss()), p.taskEvents(), p.newTask()).stripTrailing();
+    }
+
+    private static String num(double v) {
+        if (!Double.isFinite(v)) {
+            return "-";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e12) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}
