@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ProduceCommand.class,
             TailCommand.class,
+            DemoCommand.class,
         })
 public final class PolyheadCli implements Runnable {
 

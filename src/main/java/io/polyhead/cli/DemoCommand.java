@@ -1,0 +1,219 @@
+package io.polyhead.cli;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.polyhead.eval.gen.GeneratorOptions;
+import io.polyhead.eval.gen.Generators;
+import io.polyhead.eval.gen.StreamGenerator;
+import io.polyhead.event.Event;
+import io.polyhead.event.PredictionJson;
+import io.polyhead.event.TaskType;
+import io.polyhead.model.LearnerConfig;
+import io.polyhead.stream.PolyheadStreams;
+import io.polyhead.stream.StreamOptions;
+import io.polyhead.stream.client.EventProducer;
+import io.polyhead.stream.client.RateLimiter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code polyhead demo}: everything in one process, with a live view. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "The whole thing in one process: an embedded Kafka broker on 127.0.0.1:9092 (unless -b is given),",
+            "the topics, the learner, and a synthetic producer whose tasks appear over time (one bad record in",
+            "a thousand, to show the dead-letter topic). A live view shows events/s, tasks, each task's loss on",
+            "its first events and now, and dead letters; a summary closes the run.",
+            "",
+            "While it runs, a second shell can produce its own events to polyhead.events on 127.0.0.1:9092 with",
+            "any Kafka client and read their predictions on polyhead.predictions (see the README).",
+            "",
+            "Examples:",
+            "  polyhead demo                     # until Ctrl-C",
+            "  polyhead demo --events 20000      # a finite run, then the summary"})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "0",
+            description = "Produce N events, wait for their predictions, print the summary and stop; 0 (default) "
+                    + "runs until Ctrl-C.")
+    long events;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "2000",
+            description = "Synthetic events per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--generator", paramLabel = "NAME", defaultValue = "lowrank",
+            description = "Synthetic stream: sinusoid, lowrank (default), hyperplane, unrelated.")
+    String generator;
+
+    @Option(names = "--tasks", paramLabel = "T", defaultValue = "30", description = "Tasks in all (default ${DEFAULT-VALUE}).")
+    int tasks;
+
+    @Option(names = "--new-task-every", paramLabel = "N", defaultValue = "1000",
+            description = "A new task appears every N events (default ${DEFAULT-VALUE}), starting with 5.")
+    int newTaskEvery;
+
+    @Option(names = "--bad-every", paramLabel = "N", defaultValue = "1000",
+            description = "Every Nth synthetic record is malformed, for the dead-letter topic (default ${DEFAULT-VALUE}; 0 none).")
+    int badEvery;
+
+    @Option(names = "--stream-seed", paramLabel = "S", defaultValue = "42", description = "Seed of the synthetic stream (--seed seeds the learner).")
+    long seed;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "15", description = "Task rows in the live view.")
+    int rows;
+
+    @Option(names = "--plain", description = "Print the view as plain lines every 5 s instead of refreshing in place.")
+    boolean plain;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    LearnerOptions learner;
+
+    @Mixin
+    StreamLayerOptions stream;
+
+    PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        LearnerConfig config = learner.toConfig();
+        Generators.Name name = GeneratorMixin.parseName(generator);
+        GeneratorOptions genOptions = GeneratorOptions.defaults().withTasks(tasks).withSeed(seed)
+                .withNewTaskEvery(newTaskEvery, Math.min(5, tasks))
+                .withKind(name == Generators.Name.HYPERPLANE ? TaskType.BINARY : TaskType.REGRESSION);
+        StreamGenerator gen = Generators.create(name, genOptions);
+        boolean live = !plain && System.console() != null;
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            stop.countDown();
+        }, "polyhead-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long start = System.nanoTime();
+        LiveView view = new LiveView();
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        try (StreamRuntime runtime = new StreamRuntime()) {
+            runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
+            StreamOptions options = runtime.ensureTopics(stream.toStreamOptions(config.inputDim()), stream.partitions, out);
+            PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,
+                    stream.threads, new SimpleMeterRegistry());
+            out.printf(Locale.ROOT, "learner running on %s; producing %s events at %.0f/s (%s)%n",
+                    runtime.bootstrapServers(), name.cliName(), rate, events > 0 ? events + " events" : "until Ctrl-C");
+            Thread watcher = watch(runtime.client(), options, view, stop, stopping);
+            Properties client = runtime.client();
+            long produced = 0;
+            try (EventProducer producer = new EventProducer(client, options.eventsTopic(), true,
+                    rate > 0 ? RateLimiter.perSecond(rate) : null)) {
+                long lastRender = 0;
+                while (!stopping.get() && (events == 0 || produced < events)) {
+                    produced++;
+                    if (badEvery > 0 && produced % badEvery == 0) {
+                        producer.send(null, ("{\"task\": \"demo-bad\", \"features\": [NaN], \"id\": \"" + runId + "-"
+                                + produced + "\"}").getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        Event e = gen.next();
+                        producer.send(new Event(e.task(), runId + "-" + produced, e.features(), e.label(), e.type(),
+                                e.classes(), null));
+                    }
+                    if (app.failure() != null) {
+                        out.println("the learner stopped: " + app.failure());
+                        return 1;
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastRender > (live ? 1_000_000_000L : 5_000_000_000L)) {
+                        show(view, produced, live, now - start);
+                        lastRender = now;
+                    }
+                }
+                producer.flush();
+                if (events > 0) {
+                    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                    while (!stopping.get() && view.predictions() + view.deadLetters() < produced
+                            && System.nanoTime() < deadline) {
+                        Thread.sleep(200);
+                        if (System.nanoTime() - lastRender > 1_000_000_000L) {
+                            show(view, produced, live, System.nanoTime() - start);
+                            lastRender = System.nanoTime();
+                        }
+                    }
+                }
+                show(view, produced, live, System.nanoTime() - start);
+                view.summary(out, produced, (System.nanoTime() - start) / 1e9);
+            } finally {
+                stop.countDown();
+                watcher.join(5000);
+            }
+        } finally {
+            if (!stopping.get()) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+        return 0;
+    }
+
+    private void show(LiveView view, long produced, boolean live, long elapsedNanos) {
+        String text = view.render(rows, produced);
+        if (live) {
+            out.print("\033[H\033[2J" + text);
+        } else {
+            out.println(text.lines().limit(2).reduce((a, b) -> a + "\n" + b).orElse(""));
+        }
+        out.flush();
+    }
+
+    /** Reads predictions and dead letters (read_committed, from their ends now) into the view. */
+    private static Thread watch(Properties client, StreamOptions options, LiveView view, CountDownLatch stop,
+                                AtomicBoolean stopping) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "polyhead-demo-view-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        consumer.subscribe(List.of(options.predictionsTopic(), options.deadLetterTopic()));
+        // Join the group and take the end offsets before anything is produced.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100));
+        }
+        consumer.assignment().forEach(tp -> consumer.position(tp));
+        Thread t = new Thread(() -> {
+            try (consumer) {
+                while (stop.getCount() > 0) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        if (r.topic().equals(options.predictionsTopic())) {
+                            try {
+                                view.prediction(PredictionJson.read(r.value()));
+                            } catch (IllegalArgumentException e) {
+                                // not a prediction: someone else writes to the topic; the view ignores it
+                            }
+                        } else {
+                            view.deadLetter();
+                        }
+                    }
+                }
+            }
+        }, "polyhead-demo-view");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
