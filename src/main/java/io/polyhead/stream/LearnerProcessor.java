@@ -199,8 +199,17 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         learnTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Evicts tasks whose last event is older than the TTL, in event time: the clock is the latest event
+     * timestamp this learner has seen, the same clock as the tasks' last-seen times (record timestamps,
+     * the stream time, may run on another clock entirely).
+     */
     private void evictIdleTasks(long streamTime) {
-        long cutoff = streamTime - options.taskTtl().toMillis();
+        long eventTime = 0;
+        for (TaskState t : learner.tasks().values()) {
+            eventTime = Math.max(eventTime, t.lastSeen());
+        }
+        long cutoff = eventTime - options.taskTtl().toMillis();
         List<String> idle = new ArrayList<>();
         for (Map.Entry<String, TaskState> e : learner.tasks().entrySet()) {
             if (e.getValue().lastSeen() < cutoff && e.getValue().events() > 0) {

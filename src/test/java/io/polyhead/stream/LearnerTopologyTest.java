@@ -168,4 +168,24 @@ class LearnerTopologyTest {
             }
         }
     }
+
+    @Test
+    void idleTasksAreEvictedAfterTheirTtlInEventTime() {
+        StreamOptions options = StreamOptions.defaults().withTaskTtl(java.time.Duration.ofSeconds(10));
+        try (TopologyHarness h = new TopologyHarness(CONFIG.toBuilder().batchSize(1).build(), options)) {
+            h.send("old", event("old", "[1, 2, 3]", "\"label\": 1, \"timestamp\": 1000"));
+            h.send("new", event("new", "[1, 2, 3]", "\"label\": 1, \"timestamp\": 2000"));
+            for (int i = 0; i < 5; i++) {
+                h.sendLater(java.time.Duration.ofSeconds(5), "new",
+                        event("new", "[1, 2, 3]", "\"label\": 1, \"timestamp\": " + (2000 + 5000 * (i + 1))));
+            }
+            assertEquals(1.0, h.registry.find("polyhead.tasks.evicted").counter().count(), 0.0);
+            h.send("old", event("old", "[1, 2, 3]", "\"label\": 1, \"timestamp\": 40000"));
+            List<Prediction> p = h.readPredictions();
+            Prediction back = p.get(p.size() - 1);
+            assertEquals("old", back.task());
+            assertTrue(back.newTask(), "an evicted task starts again with a new head");
+            assertEquals(0.0, h.registry.find("polyhead.tasks.evicted").counter().count() - 1.0, 0.0);
+        }
+    }
 }

@@ -56,6 +56,12 @@ final class TopologyHarness implements AutoCloseable {
         events.pipeInput(key, value, time);
     }
 
+    /** Sends a record with the harness clock moved forward by {@code advance} first. */
+    void sendLater(java.time.Duration advance, String key, String value) {
+        time = time.plus(advance);
+        send(key, value);
+    }
+
     /** Lets the linger punctuation learn a partial batch. */
     void linger() {
         driver.advanceWallClockTime(Duration.ofSeconds(1));

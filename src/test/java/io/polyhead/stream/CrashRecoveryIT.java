@@ -1,0 +1,61 @@
+package io.polyhead.stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code polyhead run} killed with SIGKILL mid-stream, then started again: every input still yields
+ * exactly one prediction or dead letter (nothing lost, nothing learned twice), and the model continues.
+ */
+class CrashRecoveryIT extends StreamTestBase {
+
+    @Test
+    void killNineMidStreamLosesNothingAndDuplicatesNothing(@TempDir Path dir) throws Exception {
+        StreamOptions o = StreamOptions.defaults(); // the real topic names: `run` uses them
+        createTopics(o, 4);
+        int n = 20_000;
+        List<String> ids = produce(o, n);
+        Outputs outputs = new Outputs(o);
+        String[] run = {"run", "-b", broker.bootstrapServers(), "--state-dir", dir.resolve("state").toString(),
+            "--application-id", "polyhead-crash", "--hidden", "32,32", "--status-every", "1s"};
+        try {
+            Process first = ChildProcess.start(dir.resolve("first.log"), run);
+            outputs.readUntil(n / 3, Duration.ofSeconds(120));
+            first.destroyForcibly();
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            int beforeCrash = outputs.predictions.size();
+            assertTrue(outputs.total() < n, "killed mid-stream: " + outputs.total() + " of " + n);
+
+            Process second = ChildProcess.start(dir.resolve("second.log"), run);
+            try {
+                outputs.readUntil(n, Duration.ofSeconds(180));
+                Thread.sleep(2000);
+                outputs.readUntil(n + 1, Duration.ofSeconds(3));
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+            assertExactlyOnce(ids, outputs, "after kill -9; last lines of the second run:\n"
+                    + String.join("\n", Files.readAllLines(dir.resolve("second.log")).stream()
+                    .filter(l -> !l.contains("INFO")).toList().subList(0, 0)) + tail(dir.resolve("second.log")));
+            double start = meanLoss(outputs.predictions.subList(0, 1000));
+            double afterCrash = meanLoss(outputs.predictions.subList(beforeCrash, Math.min(beforeCrash + 1000,
+                    outputs.predictions.size())));
+            assertTrue(afterCrash < 0.5 * start, "loss after the crash " + afterCrash + " vs at the start " + start);
+        } finally {
+            outputs.close();
+        }
+    }
+
+    private static String tail(Path log) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+}

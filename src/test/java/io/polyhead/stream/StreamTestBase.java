@@ -1,0 +1,185 @@
+package io.polyhead.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.polyhead.broker.EmbeddedKafkaBroker;
+import io.polyhead.eval.gen.GeneratorOptions;
+import io.polyhead.eval.gen.Generators;
+import io.polyhead.eval.gen.StreamGenerator;
+import io.polyhead.event.Event;
+import io.polyhead.event.EventJson;
+import io.polyhead.event.Prediction;
+import io.polyhead.event.PredictionJson;
+import io.polyhead.event.TaskType;
+import io.polyhead.model.LearnerConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * An embedded broker per test class, and what the stream integration tests share: topics, inputs with
+ * known ids (one in 100 not JSON, one in 7 without a key), and a read_committed reader of the outputs
+ * with the checks of the exactly-once invariant.
+ */
+abstract class StreamTestBase {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = EmbeddedKafkaBroker.builder().build();
+        broker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    static void createTopics(StreamOptions o, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(o.eventsTopic(), partitions, (short) 1),
+                    new NewTopic(o.byTaskTopic(), partitions, (short) 1),
+                    new NewTopic(o.predictionsTopic(), partitions, (short) 1),
+                    new NewTopic(o.deadLetterTopic(), 1, (short) 1))).all().get();
+        }
+    }
+
+    static StreamOptions options(String prefix) {
+        return StreamOptions.defaults().withTopics(prefix + ".events", prefix + ".by-task", prefix + ".predictions",
+                prefix + ".dlq").withPartitions(4);
+    }
+
+    static PolyheadStreams startApp(StreamOptions o, LearnerConfig config, Path stateDir, String appId)
+            throws Exception {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", broker.bootstrapServers());
+        return new PolyheadStreams(PolyheadTopology.build(config, o, new SimpleMeterRegistry()),
+                StreamsSettings.properties(client, appId, stateDir, 1)).start(Duration.ofSeconds(60));
+    }
+
+    /** Produces the inputs: valid events, one in 100 not JSON, one in 7 without a key. Returns their ids. */
+    static List<String> produce(StreamOptions o, int n) {
+        StreamGenerator gen = Generators.create(Generators.Name.LOWRANK,
+                GeneratorOptions.defaults().withTasks(8).withDim(8).withSeed(5));
+        List<String> ids = new ArrayList<>();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < n; i++) {
+                Event e = gen.next();
+                String id = "in-" + i;
+                ids.add(id);
+                Event withId = new Event(e.task(), id, e.features(), e.label(), e.type(), e.classes(), e.timestamp());
+                byte[] value = i % 100 == 99 ? ("garbage " + id).getBytes(StandardCharsets.UTF_8)
+                        : EventJson.toBytes(withId);
+                byte[] key = i % 7 == 3 ? null : e.task().getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(o.eventsTopic(), key, value));
+            }
+        }
+        return ids;
+    }
+
+    /** Reads predictions and dead letters (read_committed) until {@code total} arrived or the timeout. */
+    static final class Outputs {
+        final List<Prediction> predictions = new ArrayList<>();
+        final List<JsonNode> deadLetters = new ArrayList<>();
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final StreamOptions o;
+
+        Outputs(StreamOptions o) {
+            this.o = o;
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of(o.predictionsTopic(), o.deadLetterTopic()));
+        }
+
+        int total() {
+            return predictions.size() + deadLetters.size();
+        }
+
+        void readUntil(int total, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (total() < total && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.topic().equals(o.predictionsTopic())) {
+                        predictions.add(PredictionJson.read(r.value()));
+                    } else {
+                        deadLetters.add(JSON.readTree(r.value()));
+                    }
+                }
+            }
+        }
+
+        void close() {
+            consumer.close();
+        }
+    }
+
+    /**
+     * Checks the invariant: one output per input id, and per task the {@code taskEvents} of its
+     * predictions are exactly 1..k — a model restarted from scratch would count again from 1, a
+     * double-learned event would repeat a count, a lost one would leave a gap.
+     */
+    static void assertExactlyOnce(List<String> ids, Outputs outputs, String context) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (Prediction p : outputs.predictions) {
+            seen.merge(p.id(), 1, Integer::sum);
+        }
+        for (JsonNode d : outputs.deadLetters) {
+            seen.merge(d.get("value").asText().substring("garbage ".length()), 1, Integer::sum);
+            assertEquals("$", d.get("field").asText());
+        }
+        assertEquals(ids.size(), outputs.total(), "one output per input; " + context);
+        for (String id : ids) {
+            assertEquals(1, seen.getOrDefault(id, 0), "outputs for " + id + "; " + context);
+        }
+        Map<String, java.util.BitSet> counts = new HashMap<>();
+        Map<String, Integer> perTask = new HashMap<>();
+        for (Prediction p : outputs.predictions) {
+            java.util.BitSet b = counts.computeIfAbsent(p.task(), t -> new java.util.BitSet());
+            assertTrue(!b.get((int) p.taskEvents()), "task " + p.task() + " counted event " + p.taskEvents()
+                    + " twice: re-learned or restarted from scratch; " + context);
+            b.set((int) p.taskEvents());
+            perTask.merge(p.task(), 1, Integer::sum);
+        }
+        for (Map.Entry<String, java.util.BitSet> e : counts.entrySet()) {
+            int k = perTask.get(e.getKey());
+            assertEquals(k, e.getValue().cardinality());
+            assertEquals(k, e.getValue().length() - 1, "task " + e.getKey() + " counts 1.." + k + " without gaps");
+        }
+    }
+
+    static double meanLoss(List<Prediction> ps) {
+        return ps.stream().filter(p -> p.loss() != null).mapToDouble(Prediction::loss).average().orElse(Double.NaN);
+    }
+}
