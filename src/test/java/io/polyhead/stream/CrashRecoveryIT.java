@@ -23,7 +23,7 @@ class CrashRecoveryIT extends StreamTestBase {
         int n = 20_000;
         List<String> ids = produce(o, n);
         Outputs outputs = new Outputs(o);
-        String[] run = {"run", "-b", broker.bootstrapServers(), "--state-dir", dir.resolve("state").toString(),
+        String[] run = {"run", "-b", bootstrap, "--state-dir", dir.resolve("state").toString(),
             "--application-id", "polyhead-crash", "--hidden", "32,32", "--status-every", "1s"};
         try {
             Process first = ChildProcess.start(dir.resolve("first.log"), run);

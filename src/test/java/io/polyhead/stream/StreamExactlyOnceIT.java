@@ -19,6 +19,11 @@ class StreamExactlyOnceIT extends StreamTestBase {
 
     @Test
     void everyInputYieldsExactlyOneOutputAcrossARestartAndTheModelContinues(@TempDir Path dir) throws Exception {
+        restartScenario(dir);
+    }
+
+    /** The scenario, shared with the Testcontainers variant. */
+    static void restartScenario(Path dir) throws Exception {
         StreamOptions o = options("eos");
         createTopics(o, 4);
         LearnerConfig config = LearnerConfig.defaults().toBuilder().hidden(32, 32).build();

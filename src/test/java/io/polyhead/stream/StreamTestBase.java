@@ -46,11 +46,14 @@ import org.junit.jupiter.api.BeforeAll;
 abstract class StreamTestBase {
     static final ObjectMapper JSON = new ObjectMapper();
     static EmbeddedKafkaBroker broker;
+    /** The cluster the test talks to: the embedded broker, or a container in the Testcontainers variants. */
+    static String bootstrap;
 
     @BeforeAll
     static void startBroker() throws Exception {
         broker = EmbeddedKafkaBroker.builder().build();
         broker.start();
+        bootstrap = broker.bootstrapServers();
     }
 
     @AfterAll
@@ -59,7 +62,7 @@ abstract class StreamTestBase {
     }
 
     static void createTopics(StreamOptions o, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(o.eventsTopic(), partitions, (short) 1),
                     new NewTopic(o.byTaskTopic(), partitions, (short) 1),
                     new NewTopic(o.predictionsTopic(), partitions, (short) 1),
@@ -75,7 +78,7 @@ abstract class StreamTestBase {
     static PolyheadStreams startApp(StreamOptions o, LearnerConfig config, Path stateDir, String appId)
             throws Exception {
         Properties client = new Properties();
-        client.put("bootstrap.servers", broker.bootstrapServers());
+        client.put("bootstrap.servers", bootstrap);
         return new PolyheadStreams(PolyheadTopology.build(config, o, new SimpleMeterRegistry()),
                 StreamsSettings.properties(client, appId, stateDir, 1)).start(Duration.ofSeconds(60));
     }
@@ -86,7 +89,7 @@ abstract class StreamTestBase {
                 GeneratorOptions.defaults().withTasks(8).withDim(8).withSeed(5));
         List<String> ids = new ArrayList<>();
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
@@ -115,7 +118,7 @@ abstract class StreamTestBase {
         Outputs(StreamOptions o) {
             this.o = o;
             Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
