@@ -62,6 +62,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--tasks", paramLabel = "T", defaultValue = "30", description = "Tasks in all (default ${DEFAULT-VALUE}).")
     int tasks;
 
+    @Option(names = "--dim", paramLabel = "D", defaultValue = "8",
+            description = "Features per synthetic event (default ${DEFAULT-VALUE}; sinusoid always has 1). Events you "
+                    + "produce yourself must have as many.")
+    int dim;
+
     @Option(names = "--new-task-every", paramLabel = "N", defaultValue = "1000",
             description = "A new task appears every N events (default ${DEFAULT-VALUE}), starting with 5.")
     int newTaskEvery;
@@ -95,6 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
         LearnerConfig config = learner.toConfig();
         Generators.Name name = GeneratorMixin.parseName(generator);
         GeneratorOptions genOptions = GeneratorOptions.defaults().withTasks(tasks).withSeed(seed)
+                .withDim(name == Generators.Name.SINUSOID ? 0 : dim)
                 .withNewTaskEvery(newTaskEvery, Math.min(5, tasks))
                 .withKind(name == Generators.Name.HYPERPLANE ? TaskType.BINARY : TaskType.REGRESSION);
         StreamGenerator gen = Generators.create(name, genOptions);
