@@ -107,9 +107,12 @@ public final class DemoCommand implements Callable<Integer> {
         boolean live = !plain && System.console() != null;
         CountDownLatch stop = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has printed the summary
+        // and closed producer, learner and broker.
         Thread hook = new Thread(() -> {
             stopping.set(true);
-            stop.countDown();
+            RunCommand.awaitQuietly(done, 60);
         }, "polyhead-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         long start = System.nanoTime();
@@ -167,6 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
                 watcher.join(5000);
             }
         } finally {
+            done.countDown();
             if (!stopping.get()) {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }

@@ -13,11 +13,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.polyhead.broker.EmbeddedKafkaBroker;
 
 /**
  * Runs every {@code ./polyhead} command of the README's bash blocks, in order, through the real
- * launcher in a scratch directory, and expects each to succeed. Lines that say "not run by the
- * tests" (long-running servers) are skipped; {@code mvn} lines are what this suite is.
+ * launcher in a scratch directory, and expects each to succeed. Commands addressed to
+ * {@code 127.0.0.1:9092} go to an embedded broker of this test instead. Lines that say "not run by
+ * the tests" (servers that run until Ctrl-C, tools this machine lacks) are skipped; {@code mvn} lines
+ * are what this suite is.
  */
 class ReadmeIT {
     private static final Path PROJECT = Path.of("").toAbsolutePath();
@@ -42,13 +45,23 @@ class ReadmeIT {
         List<String> commands = readmeCommands();
         assertFalse(commands.isEmpty(), "the README has ./polyhead commands");
         String launcher = PROJECT.resolve("polyhead").toString();
-        for (String command : commands) {
-            String shell = launcher + command.substring("./polyhead".length());
-            Process p = new ProcessBuilder("bash", "-c", shell).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("last-output.txt").toFile()).start();
-            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out: " + command);
-            String output = Files.readString(dir.resolve("last-output.txt"));
-            assertEquals(0, p.exitValue(), command + " failed:\n" + output);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build()) {
+            broker.start();
+            for (String command : commands) {
+                run(dir, launcher + command.substring("./polyhead".length())
+                        .replace("127.0.0.1:9092", broker.bootstrapServers()), command);
+            }
         }
+    }
+
+    private static void run(Path dir, String shell, String command) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", shell).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("last-output.txt").toFile()).start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        String output = Files.readString(dir.resolve("last-output.txt"));
+        assertEquals(0, p.exitValue(), command + " failed:\n" + output);
     }
 }

@@ -182,6 +182,7 @@ abstract class StreamTestBase {
         }
     }
 
+    /** Mean loss of predictions; "at the start" means over each task's first 5 events (fresh heads). */
     static double meanLoss(List<Prediction> ps) {
         return ps.stream().filter(p -> p.loss() != null).mapToDouble(Prediction::loss).average().orElse(Double.NaN);
     }
