@@ -14,7 +14,11 @@ public final class FixedRate implements HeadRate {
 
     @Override
     public void update(int row, double[] w, int wOff, double[] x, int xOff, int n, double delta) {
-        double step = rate * delta;
+        addScaled(w, wOff, x, xOff, n, rate * delta);
+    }
+
+    /** {@code w[0..n) += step · x}, and the bias {@code w[n] += step}: the SGD move of one head row. */
+    static void addScaled(double[] w, int wOff, double[] x, int xOff, int n, double step) {
         for (int j = 0; j < n; j++) {
             w[wOff + j] += step * x[xOff + j];
         }

@@ -24,11 +24,7 @@ public final class NormalizedRate implements HeadRate {
         for (int j = 0; j < n; j++) {
             norm += x[xOff + j] * x[xOff + j];
         }
-        double step = rate * delta / norm;
-        for (int j = 0; j < n; j++) {
-            w[wOff + j] += step * x[xOff + j];
-        }
-        w[wOff + n] += step;
+        FixedRate.addScaled(w, wOff, x, xOff, n, rate * delta / norm);
     }
 
     @Override

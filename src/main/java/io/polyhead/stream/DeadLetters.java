@@ -2,7 +2,10 @@ package io.polyhead.stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.polyhead.event.Event;
+import io.polyhead.event.EventParser;
 import io.polyhead.event.InvalidEventException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,6 +26,20 @@ final class DeadLetters {
     DeadLetters(MeterRegistry registry, String stage) {
         this.registry = registry;
         this.stage = stage;
+    }
+
+    /**
+     * Parses a record's value (checking its key, when set, against the task); on failure sends it to
+     * the dead letters and returns null.
+     */
+    Event parseOrSend(EventParser parser, ProcessorContext<byte[], byte[]> context, Record<byte[], byte[]> record) {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        try {
+            return parser.parse(record.value(), key);
+        } catch (InvalidEventException e) {
+            send(context, PolyheadTopology.DLQ_SINK, record, e.getMessage());
+            return null;
+        }
     }
 
     void send(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record, String reason) {

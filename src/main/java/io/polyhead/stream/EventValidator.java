@@ -3,7 +3,6 @@ package io.polyhead.stream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.polyhead.event.Event;
 import io.polyhead.event.EventParser;
-import io.polyhead.event.InvalidEventException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -40,15 +39,12 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        Event event;
-        try {
-            event = parser.parse(record.value(), key);
-        } catch (InvalidEventException e) {
-            deadLetters.send(context, PolyheadTopology.DLQ_SINK, record, e.getMessage());
+        Event event = deadLetters.parseOrSend(parser, context, record);
+        if (event == null) {
             return;
         }
-        if (key != null && partitions > 0) {
+        boolean keyed = record.key() != null;
+        if (keyed && partitions > 0) {
             int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
             if (partition == Utils.toPositive(Utils.murmur2(record.key())) % partitions) {
                 // Keyed by its task and already where the by-task topic would put it: no extra hop.
@@ -56,7 +52,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
                 return;
             }
         }
-        byte[] taskKey = key != null ? record.key() : event.task().getBytes(StandardCharsets.UTF_8);
+        byte[] taskKey = keyed ? record.key() : event.task().getBytes(StandardCharsets.UTF_8);
         context.forward(record.withKey(taskKey), PolyheadTopology.BY_TASK_SINK);
     }
 }

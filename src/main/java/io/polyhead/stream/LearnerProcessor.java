@@ -137,12 +137,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        Event event;
-        try {
-            event = parser.parse(record.value(), key);
-        } catch (InvalidEventException e) {
-            deadLetters.send(context, PolyheadTopology.DLQ_SINK, record, e.getMessage());
+        Event event = deadLetters.parseOrSend(parser, context, record);
+        if (event == null) {
             return;
         }
         event = withTimestamp(event, record.timestamp());

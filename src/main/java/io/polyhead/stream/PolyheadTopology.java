@@ -50,14 +50,8 @@ public final class PolyheadTopology {
 
     /** The learner topology. */
     public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry) {
-        Topology t = new Topology();
-        ByteArrayDeserializer des = new ByteArrayDeserializer();
+        Topology t = firstStage(options, registry);
         ByteArraySerializer ser = new ByteArraySerializer();
-        t.addSource(EVENTS_SOURCE, des, des, options.eventsTopic());
-        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry),
-                EVENTS_SOURCE);
-        t.addSink(BY_TASK_SINK, options.byTaskTopic(), ser, ser, VALIDATE);
-        t.addSource(BY_TASK_SOURCE, des, des, options.byTaskTopic());
         t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry), BY_TASK_SOURCE, VALIDATE);
         t.addStateStore(store(TRUNK_STORE), LEARN);
         t.addStateStore(store(HEAD_STORE), LEARN);
@@ -72,17 +66,23 @@ public final class PolyheadTopology {
      * forwards it, no learning. The learner topology's throughput is compared with this one's.
      */
     public static Topology passThrough(StreamOptions options, MeterRegistry registry) {
-        Topology t = new Topology();
-        ByteArrayDeserializer des = new ByteArrayDeserializer();
+        Topology t = firstStage(options, registry);
         ByteArraySerializer ser = new ByteArraySerializer();
-        t.addSource(EVENTS_SOURCE, des, des, options.eventsTopic());
-        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry),
-                EVENTS_SOURCE);
-        t.addSink(BY_TASK_SINK, options.byTaskTopic(), ser, ser, VALIDATE);
-        t.addSource(BY_TASK_SOURCE, des, des, options.byTaskTopic());
         t.addProcessor(LEARN, () -> new ParseAndForward(options.parser()), BY_TASK_SOURCE, VALIDATE);
         t.addSink(PREDICTIONS_SINK, options.predictionsTopic(), ser, ser, LEARN);
         t.addSink(DLQ_SINK, options.deadLetterTopic(), ser, ser, VALIDATE, LEARN);
+        return t;
+    }
+
+    /** Input source, validation, the by-task sink and source: what both topologies share. */
+    private static Topology firstStage(StreamOptions options, MeterRegistry registry) {
+        Topology t = new Topology();
+        ByteArrayDeserializer des = new ByteArrayDeserializer();
+        t.addSource(EVENTS_SOURCE, des, des, options.eventsTopic());
+        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry),
+                EVENTS_SOURCE);
+        t.addSink(BY_TASK_SINK, options.byTaskTopic(), new ByteArraySerializer(), new ByteArraySerializer(), VALIDATE);
+        t.addSource(BY_TASK_SOURCE, des, des, options.byTaskTopic());
         return t;
     }
 
