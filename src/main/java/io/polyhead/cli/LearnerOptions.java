@@ -61,6 +61,11 @@ public final class LearnerOptions {
                     + "two are blended by their recent losses, so a task the trunk does not suit is no worse off.")
     boolean noLocalHeads;
 
+    @Option(names = "--meta", paramLabel = "on|off", defaultValue = "on",
+            description = "The meta-learner (default ${DEFAULT-VALUE}): a new task's head starts from priors learned "
+                    + "on the stream (zero, the mean head, the heads' subspace, side by side; the best is kept).")
+    String meta;
+
     @Option(names = "--default-type", paramLabel = "TYPE", defaultValue = "regression",
             description = "Head kind for a task whose first event has no \"type\": regression (default), binary. "
                     + "Multiclass needs \"classes\" and so must be named in the event.")
@@ -82,11 +87,23 @@ public final class LearnerOptions {
                 .headOptimizer(headOptimizer)
                 .headRate(headRate == null ? DEFAULTS.headRate() : headRate)
                 .localHeads(!noLocalHeads)
+                .meta(parseOnOff("--meta", meta))
                 .standardize(!noStandardize)
                 .headSeesInput(!noHeadInput)
                 .defaultType(defaultType)
                 .seed(seed)
                 .build();
+    }
+
+    static boolean parseOnOff(String option, String value) {
+        switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on": case "true": case "yes":
+                return true;
+            case "off": case "false": case "no":
+                return false;
+            default:
+                throw new IllegalArgumentException(option + " takes on or off. Got: " + value);
+        }
     }
 
     static int[] parseHidden(String spec) {

@@ -32,8 +32,15 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
     /** Stream-wide figures. Losses are means of per-event prequential losses. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Overall(long events, long labeled, long rejected, int tasks, Double loss, Double secondHalfLoss,
-                          Double accuracy, Double meanFirst10Loss, Double meanFirst20Loss) {
+                          Double accuracy, Double meanFirst10Loss, Double meanFirst20Loss,
+                          Double lateTasksFirst10Loss) {
     }
+
+    /**
+     * {@code lateTasksFirst10Loss} averages the first-10 loss of tasks after the first this many: tasks
+     * that appear once the model (and its priors) have learned from others.
+     */
+    public static final int LATE_TASKS_AFTER = 10;
 
     /** The model at the end of the run. */
     public record ModelInfo(String kind, int inputDim, int[] hidden, long trunkParameters, int heads,
@@ -48,7 +55,7 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskRow(String task, String type, long events, long labeled, Double loss, Double accuracy,
                           Double mse, Double first10Loss, Double first20Loss, Double headRate,
-                          Double trunkWeight) {
+                          Double trunkWeight, String start) {
     }
 
     /** Builds the report from a finished run. */
@@ -64,14 +71,16 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
             rows.add(new TaskRow(t.task(), t.type() == null ? null : t.type().jsonName(), t.events(), t.labeled(),
                     finite(t.meanLoss()), finite(t.accuracy()),
                     t.type() == TaskType.REGRESSION ? finite(t.meanLoss()) : null,
-                    finite(t.first10Loss()), finite(t.first20Loss()), rate, trust));
+                    finite(t.first10Loss()), finite(t.first20Loss()), rate, trust,
+                    head == null || head.startTaken() == null ? null : head.startTaken().jsonName()));
         }
         for (TaskHead h : learner.heads().values()) {
             rateSum += h.trunkHead().rate().meanRate();
         }
         Overall overall = new Overall(m.events(), m.labeled(), m.rejected(), m.tasks().size(), finite(m.meanLoss()),
                 finite(m.secondHalfLoss()), finite(m.accuracy()),
-                finite(m.meanEarlyLoss(TaskMetrics.EARLY_SHORT, 0)), finite(m.meanEarlyLoss(TaskMetrics.EARLY_LONG, 0)));
+                finite(m.meanEarlyLoss(TaskMetrics.EARLY_SHORT, 0)), finite(m.meanEarlyLoss(TaskMetrics.EARLY_LONG, 0)),
+                finite(m.meanEarlyLoss(TaskMetrics.EARLY_SHORT, LATE_TASKS_AFTER)));
         ModelInfo model = new ModelInfo(learner.config().model().cliName(), learner.inputDim(),
                 learner.config().effectiveHidden(),
                 learner.trunk() == null ? 0 : learner.trunk().parameterCount(), learner.heads().size(),

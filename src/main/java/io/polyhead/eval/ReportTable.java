@@ -14,14 +14,15 @@ public final class ReportTable {
      * figures.
      */
     public static void print(EvaluationReport r, PrintStream out, int maxTasks) {
-        out.printf(Locale.ROOT, "%-24s %-10s %8s %10s %9s %11s %11s%n", "task", "type", "events", "loss",
-                "accuracy", "first10", "first20");
+        out.printf(Locale.ROOT, "%-24s %-10s %8s %10s %9s %11s %11s %9s %9s%n", "task", "type", "events", "loss",
+                "accuracy", "first10", "first20", "start", "headRate");
         List<EvaluationReport.TaskRow> rows = r.tasks();
         int shown = Math.min(rows.size(), maxTasks);
         for (int i = 0; i < shown; i++) {
             EvaluationReport.TaskRow t = rows.get(i);
-            out.printf(Locale.ROOT, "%-24s %-10s %8d %10s %9s %11s %11s%n", cut(t.task(), 24), t.type(), t.events(),
-                    num(t.loss()), pct(t.accuracy()), num(t.first10Loss()), num(t.first20Loss()));
+            out.printf(Locale.ROOT, "%-24s %-10s %8d %10s %9s %11s %11s %9s %9s%n", cut(t.task(), 24), t.type(), t.events(),
+                    num(t.loss()), pct(t.accuracy()), num(t.first10Loss()), num(t.first20Loss()),
+                    t.start() == null ? "-" : t.start(), t.headRate() == null ? "-" : String.format(Locale.ROOT, "%.3g", t.headRate()));
         }
         if (shown < rows.size()) {
             out.printf(Locale.ROOT, "... %d more tasks (all of them are in --report)%n", rows.size() - shown);
@@ -32,8 +33,9 @@ public final class ReportTable {
                 o.rejected(), o.tasks());
         out.printf(Locale.ROOT, "  loss %s, second half %s, accuracy %s%n", num(o.loss()), num(o.secondHalfLoss()),
                 pct(o.accuracy()));
-        out.printf(Locale.ROOT, "  mean loss over each task's first 10 events %s, first 20 %s%n",
-                num(o.meanFirst10Loss()), num(o.meanFirst20Loss()));
+        out.printf(Locale.ROOT, "  mean loss over each task's first 10 events %s, first 20 %s; first 10 of tasks after "
+                        + "the first %d: %s%n", num(o.meanFirst10Loss()), num(o.meanFirst20Loss()),
+                EvaluationReport.LATE_TASKS_AFTER, num(o.lateTasksFirst10Loss()));
         if (!r.rejections().isEmpty()) {
             out.println("  rejected by field: " + r.rejections());
             for (String example : r.rejectionExamples()) {

@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  *                       trunk that does not suit it)
  * @param localHeads     in the shared model, give each task a local linear head on the raw features
  *                       beside its trunk head and blend the two by their recent losses
+ * @param meta           the meta-learner: new tasks start from priors learned on the stream
  * @param defaultType    head kind for a task whose first event names none
  * @param seed           seeds every random choice of the learner
  * @param dataType       FLOAT for learning, DOUBLE for gradient checks
@@ -30,7 +31,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int batchSize,
                             OptimizerKind trunkOptimizer, double trunkRate, HeadOptimizerKind headOptimizer,
                             double headRate,
-                            boolean standardize, boolean headSeesInput, boolean localHeads, TaskType defaultType,
+                            boolean standardize, boolean headSeesInput, boolean localHeads, boolean meta,
+                            TaskType defaultType,
                             long seed,
                             DataType dataType) {
 
@@ -71,7 +73,7 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
     /** Polyhead's defaults: shared trunk 64-64 with Adam 3e-3, NLMS heads at 0.05, local heads blended, batch 32. */
     public static LearnerConfig defaults() {
         return new LearnerConfig(ModelKind.SHARED, 0, new int[] {64, 64}, 32, OptimizerKind.ADAM, 3e-3, HeadOptimizerKind.NLMS, 0.05,
-                true, true, true, TaskType.REGRESSION, 42L, DataType.FLOAT);
+                true, true, true, true, TaskType.REGRESSION, 42L, DataType.FLOAT);
     }
 
     /** The hidden widths (a copy). */
@@ -99,14 +101,14 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
         return o instanceof LearnerConfig c && model == c.model && inputDim == c.inputDim
                 && Arrays.equals(hidden, c.hidden) && batchSize == c.batchSize && trunkOptimizer == c.trunkOptimizer
                 && trunkRate == c.trunkRate && headOptimizer == c.headOptimizer && headRate == c.headRate && standardize == c.standardize
-                && headSeesInput == c.headSeesInput && localHeads == c.localHeads && defaultType == c.defaultType && seed == c.seed
+                && headSeesInput == c.headSeesInput && localHeads == c.localHeads && meta == c.meta && defaultType == c.defaultType && seed == c.seed
                 && dataType == c.dataType;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(model, inputDim, Arrays.hashCode(hidden), batchSize, trunkOptimizer, trunkRate, headOptimizer, headRate,
-                standardize, headSeesInput, localHeads, defaultType, seed, dataType);
+                standardize, headSeesInput, localHeads, meta, defaultType, seed, dataType);
     }
 
     @Override
@@ -114,7 +116,7 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
         return "model=" + model.cliName() + " inputDim=" + (inputDim == 0 ? "auto" : inputDim)
                 + " hidden=" + Arrays.toString(effectiveHidden()) + " batch=" + batchSize
                 + " trunk=" + trunkOptimizer.name().toLowerCase() + "@" + trunkRate + " heads=" + headOptimizer.name().toLowerCase() + "@" + headRate
-                + " standardize=" + standardize + " headSeesInput=" + effectiveHeadSeesInput() + " localHeads=" + localHeads
+                + " standardize=" + standardize + " headSeesInput=" + effectiveHeadSeesInput() + " localHeads=" + localHeads + " meta=" + (meta ? "on" : "off")
                 + " defaultType=" + defaultType.jsonName() + " seed=" + seed;
     }
 
@@ -131,6 +133,7 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
         private boolean standardize;
         private boolean headSeesInput;
         private boolean localHeads;
+        private boolean meta;
         private TaskType defaultType;
         private long seed;
         private DataType dataType;
@@ -147,6 +150,7 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
             standardize = c.standardize;
             headSeesInput = c.headSeesInput;
             localHeads = c.localHeads;
+            meta = c.meta;
             defaultType = c.defaultType;
             seed = c.seed;
             dataType = c.dataType;
@@ -163,13 +167,14 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
         public Builder standardize(boolean v) { standardize = v; return this; }
         public Builder headSeesInput(boolean v) { headSeesInput = v; return this; }
         public Builder localHeads(boolean v) { localHeads = v; return this; }
+        public Builder meta(boolean v) { meta = v; return this; }
         public Builder defaultType(TaskType v) { defaultType = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder dataType(DataType v) { dataType = v; return this; }
 
         public LearnerConfig build() {
             return new LearnerConfig(model, inputDim, hidden, batchSize, trunkOptimizer, trunkRate, headOptimizer, headRate,
-                    standardize, headSeesInput, localHeads, defaultType, seed, dataType);
+                    standardize, headSeesInput, localHeads, meta, defaultType, seed, dataType);
         }
     }
 }

@@ -26,7 +26,7 @@ public final class LearnerSnapshot {
     /** "PLYH". */
     static final int MAGIC = 0x504C5948;
     /** The version this code writes. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private LearnerSnapshot() {
     }
@@ -77,13 +77,14 @@ public final class LearnerSnapshot {
             throw new IOException("snapshot format version " + version + " is not supported; this build reads 1 to "
                     + FORMAT_VERSION);
         }
-        MultiTaskLearner learner = new MultiTaskLearner(readConfig(in));
+        MultiTaskLearner learner = new MultiTaskLearner(readConfig(in, version));
         ModelCodec.decodeTrunk(learner, readBytes(in));
         int keys = in.readInt();
         for (int i = 0; i < keys; i++) {
             String key = in.readUTF();
             ModelCodec.decodeKey(learner, key, readBytes(in));
         }
+        learner.rebuildPriors();
         return learner;
     }
 
@@ -116,12 +117,14 @@ public final class LearnerSnapshot {
         out.writeBoolean(c.standardize());
         out.writeBoolean(c.headSeesInput());
         out.writeBoolean(c.localHeads());
+        out.writeBoolean(c.meta());
         out.writeUTF(c.defaultType().name());
         out.writeLong(c.seed());
         out.writeUTF(c.dataType().name());
     }
 
-    private static LearnerConfig readConfig(DataInputStream in) throws IOException {
+    /** Version 1 had no meta-learner: its snapshots load with it off, and so predict as they did. */
+    private static LearnerConfig readConfig(DataInputStream in, int version) throws IOException {
         ModelKind model = ModelKind.valueOf(in.readUTF());
         int inputDim = in.readInt();
         int[] hidden = new int[in.readInt()];
@@ -136,11 +139,12 @@ public final class LearnerSnapshot {
         boolean standardize = in.readBoolean();
         boolean headSeesInput = in.readBoolean();
         boolean localHeads = in.readBoolean();
+        boolean meta = version >= 2 && in.readBoolean();
         TaskType defaultType = TaskType.valueOf(in.readUTF());
         long seed = in.readLong();
         DataType dataType = DataType.valueOf(in.readUTF());
         return new LearnerConfig(model, inputDim, hidden, batch, opt, trunkRate, headOpt, headRate, standardize,
-                headSeesInput, localHeads, defaultType, seed, dataType);
+                headSeesInput, localHeads, meta, defaultType, seed, dataType);
     }
 
 }

@@ -21,10 +21,20 @@ public final class LossBlend {
     private double localLoss;
     private long count;
 
-    /** Weight of the trunk head in [0, 1]; ½ before any label. */
+    private double initialTrunkWeight = 0.5;
+
+    /**
+     * Trusts the trunk head fully until the first label: for a new task whose trunk head starts from a
+     * prior learned on other tasks, while its local head knows nothing yet.
+     */
+    void trustTrunkAtFirst() {
+        initialTrunkWeight = 1.0;
+    }
+
+    /** Weight of the trunk head in [0, 1]; ½ before any label (1 for a task that starts from a prior). */
     public double trunkWeight() {
         if (count == 0) {
-            return 0.5;
+            return initialTrunkWeight;
         }
         double t = Math.pow(trunkLoss + 1e-12, POWER);
         double l = Math.pow(localLoss + 1e-12, POWER);

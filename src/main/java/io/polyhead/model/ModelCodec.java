@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class ModelCodec {
     /** Version of the entries this code writes. */
-    public static final int ENTRY_VERSION = 1;
+    public static final int ENTRY_VERSION = 2;
 
     private ModelCodec() {
     }
@@ -111,6 +111,7 @@ public final class ModelCodec {
                     out.writeDouble(head.blend().trunkLoss());
                     out.writeDouble(head.blend().localLoss());
                 }
+                out.writeUTF(head.startTaken() == null ? "" : head.startTaken().name());
             }
         });
     }
@@ -118,7 +119,7 @@ public final class ModelCodec {
     /** Restores one key entry into a learner whose trunk entry is already restored. */
     public static void decodeKey(MultiTaskLearner learner, String key, byte[] entry) throws IOException {
         DataInputStream in = input(entry);
-        checkVersion(in, "key " + key);
+        int version = checkVersion(in, "key " + key);
         if (in.readBoolean()) {
             TaskType type = TaskType.valueOf(in.readUTF());
             int classes = in.readInt();
@@ -145,6 +146,12 @@ public final class ModelCodec {
                 double trunkLoss = in.readDouble();
                 double localLoss = in.readDouble();
                 th.blend().restore(count, trunkLoss, localLoss);
+            }
+            if (version >= 2) {
+                String taken = in.readUTF();
+                if (!taken.isEmpty()) {
+                    th.restoreStartTaken(io.polyhead.meta.NewTaskStart.Kind.valueOf(taken));
+                }
             }
             learner.putHead(key, th);
         }
@@ -177,12 +184,13 @@ public final class ModelCodec {
         head.rate().readState(in);
     }
 
-    private static void checkVersion(DataInputStream in, String what) throws IOException {
+    private static int checkVersion(DataInputStream in, String what) throws IOException {
         int version = in.readInt();
         if (version < 1 || version > ENTRY_VERSION) {
             throw new IOException(what + " entry has format version " + version + "; this build reads 1 to "
                     + ENTRY_VERSION);
         }
+        return version;
     }
 
     private static void writeDoubles(DataOutputStream out, double[] a) throws IOException {

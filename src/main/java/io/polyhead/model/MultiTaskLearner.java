@@ -3,6 +3,8 @@ package io.polyhead.model;
 import io.polyhead.event.Event;
 import io.polyhead.event.Prediction;
 import io.polyhead.event.TaskType;
+import io.polyhead.meta.HeadPrior;
+import io.polyhead.meta.NewTaskStart;
 import io.polyhead.optim.Adam;
 import io.polyhead.optim.FixedRate;
 import io.polyhead.optim.HeadRate;
@@ -11,6 +13,7 @@ import io.polyhead.optim.Sgd;
 import io.polyhead.optim.TrunkOptimizer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -40,6 +43,14 @@ public final class MultiTaskLearner {
     private long modelVersion;
     private long labeledEvents;
     private final Set<String> touched = new LinkedHashSet<>();
+    private final Map<String, HeadPrior> priors = new HashMap<>();
+
+    /** A head joins the priors once it has learned from this many labeled events. */
+    static final int ESTABLISHED = 50;
+    /** Established heads of a shape needed before new tasks get candidate starts. */
+    static final int MIN_PRIOR_TASKS = 5;
+    /** Most directions in a new task's subspace start. */
+    static final int MAX_RANK = 4;
 
     public MultiTaskLearner(LearnerConfig config) {
         this.config = config;
@@ -223,6 +234,8 @@ public final class MultiTaskLearner {
         double[][] localDeltas = new double[n][];
         double[] trunkHeadLoss = new double[n];
         double[] localHeadLoss = new double[n];
+        double[][] startLosses = new double[n][];
+        double[][] startDeltaArrays = new double[n][];
         List<Prediction> predictions = new ArrayList<>(n);
         int labeled = 0;
         for (int i = 0; i < n; i++) {
@@ -239,8 +252,25 @@ public final class MultiTaskLearner {
             int k = head.outputs();
             double[] z = new double[k];
             double[] probs = new double[k];
-            head.outputs(in, i * m, z);
-            HeadLoss.scores(type, z, k, probs);
+            NewTaskStart start = th.start();
+            double[] startZ = null;
+            double[][] startProbs = null;
+            if (start != null) {
+                // The candidates predict; their blend stands in for the trunk head's output.
+                startZ = new double[3];
+                startProbs = new double[3][1];
+                double[] weights = new double[3];
+                start.outputs(in, i * m, startZ);
+                start.blendWeights(weights);
+                for (int c = 0; c < 3; c++) {
+                    HeadLoss.scores(type, new double[] {startZ[c]}, 1, startProbs[c]);
+                    probs[0] += weights[c] * startProbs[c][0];
+                }
+                z[0] = Double.NaN; // not used: the loss is taken on the blended scores
+            } else {
+                head.outputs(in, i * m, z);
+                HeadLoss.scores(type, z, k, probs);
+            }
             double[] zLocal = null;
             double[] probsLocal = null;
             double[] blended = probs;
@@ -259,7 +289,20 @@ public final class MultiTaskLearner {
             if (e.labeled()) {
                 double y = e.label();
                 double[] delta = new double[k];
-                trunkHeadLoss[i] = HeadLoss.lossAndDelta(type, z, k, y, probs, delta);
+                if (start != null) {
+                    double[] losses = new double[3];
+                    double[] startDeltas = new double[3];
+                    for (int c = 0; c < 3; c++) {
+                        double[] d1 = new double[1];
+                        losses[c] = HeadLoss.lossAndDelta(type, new double[] {startZ[c]}, 1, y, startProbs[c], d1);
+                        startDeltas[c] = d1[0];
+                    }
+                    startLosses[i] = losses;
+                    startDeltaArrays[i] = startDeltas;
+                    trunkHeadLoss[i] = HeadLoss.lossOfScores(type, probs, y);
+                } else {
+                    trunkHeadLoss[i] = HeadLoss.lossAndDelta(type, z, k, y, probs, delta);
+                }
                 deltas[i] = delta;
                 if (th.blended()) {
                     double[] localDelta = new double[k];
@@ -269,8 +312,9 @@ public final class MultiTaskLearner {
                 } else {
                     loss = trunkHeadLoss[i];
                 }
-                if (trainTrunk) {
-                    // The trunk learns from its own head's loss, as if the local head were not there.
+                if (trainTrunk && start == null) {
+                    // The trunk learns from its own head's loss, as if the local head were not there
+                    // (and not from a new task still choosing its start).
                     head.inputGradient(delta, dFeatures, i * h, h);
                 }
                 labeled++;
@@ -290,11 +334,22 @@ public final class MultiTaskLearner {
                 continue;
             }
             TaskHead th = used[i];
-            th.trunkHead().learn(in, i * m, deltas[i]);
+            if (startLosses[i] != null && th.start() != null) {
+                th.start().learn(in, i * m, startLosses[i], startDeltaArrays[i]);
+                if (th.start() == null) {
+                    th.keepBestStart();
+                }
+            } else if (startLosses[i] == null) {
+                th.trunkHead().learn(in, i * m, deltas[i]);
+            }
             if (th.blended()) {
                 th.localHead().learn(raw01, i * d, localDeltas[i]);
                 th.localHead().countEvent(true);
-                th.blend().update(trunkHeadLoss[i], localHeadLoss[i]);
+                if (startLosses[i] == null) {
+                    // A task choosing its start keeps trusting its prior-started trunk head until it
+                    // has chosen; the local head learns meanwhile.
+                    th.blend().update(trunkHeadLoss[i], localHeadLoss[i]);
+                }
             }
         }
         if (trainTrunk) {
@@ -303,7 +358,42 @@ public final class MultiTaskLearner {
         }
         labeledEvents += labeled;
         modelVersion++;
+        if (config.meta()) {
+            for (String key : touched) {
+                TaskHead th = heads.get(key);
+                if (th != null) {
+                    observe(key, th);
+                }
+            }
+        }
         return predictions;
+    }
+
+    /** Adds an established head (not choosing its start any more) to the prior of its shape. */
+    private void observe(String key, TaskHead th) {
+        Head head = th.trunkHead();
+        if (th.start() != null || head.outputs() != 1 || head.labeledEvents() < ESTABLISHED) {
+            return;
+        }
+        priors.computeIfAbsent(shapeKey(head.type()), s -> new HeadPrior(head.inputs() + 1))
+                .observe(key, head.weightArray());
+    }
+
+    private String shapeKey(TaskType type) {
+        return type.jsonName() + ":" + headInputs();
+    }
+
+    /** Rebuilds the priors from the established heads (after loading a snapshot or restoring stores). */
+    public void rebuildPriors() {
+        priors.clear();
+        if (config.meta()) {
+            heads.forEach(this::observe);
+        }
+    }
+
+    /** The prior of a head kind (one-output heads), or null when none has formed yet. */
+    public HeadPrior prior(TaskType type) {
+        return priors.get(shapeKey(type));
     }
 
     /**
@@ -326,6 +416,9 @@ public final class MultiTaskLearner {
         if (headKey(task, state).equals(task)) {
             heads.remove(task);
         }
+        for (HeadPrior prior : priors.values()) {
+            prior.forget(task);
+        }
         return true;
     }
 
@@ -337,7 +430,22 @@ public final class MultiTaskLearner {
     }
 
     private TaskHead newTaskHead(TaskState task) {
-        return emptyTaskHead(task.type(), task.type() == TaskType.MULTICLASS ? task.classes() : 1);
+        TaskHead th = emptyTaskHead(task.type(), task.type() == TaskType.MULTICLASS ? task.classes() : 1);
+        HeadPrior prior = config.meta() && th.trunkHead().outputs() == 1 ? priors.get(shapeKey(task.type())) : null;
+        if (prior != null && prior.tasks() >= MIN_PRIOR_TASKS) {
+            double[] spread = new double[MAX_RANK];
+            double[][] basis = prior.basis(MAX_RANK, spread);
+            int rank = 0;
+            while (rank < basis.length && spread[rank] >= 0.2 * spread[0]) {
+                rank++;
+            }
+            th.beginStart(new NewTaskStart(headInputs(), prior.mean(), java.util.Arrays.copyOf(basis, rank),
+                    java.util.Arrays.copyOf(spread, rank), task.type() == TaskType.REGRESSION ? 0.5 : 1.0));
+            if (th.blend() != null) {
+                th.blend().trustTrunkAtFirst();
+            }
+        }
+        return th;
     }
 
     /** Whether tasks get a local head beside the trunk head (the shared model with a real trunk). */

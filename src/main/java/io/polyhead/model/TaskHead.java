@@ -1,15 +1,44 @@
 package io.polyhead.model;
 
+import io.polyhead.meta.NewTaskStart;
+
 /**
  * Everything one head key owns: the head on the shared trunk's features, and — in the shared model —
  * a local linear head on the standardised raw features with the {@link LossBlend} that weighs the
- * two. The baselines have only the first.
- *
- * @param trunkHead the head on the trunk's output (for baselines, on what the model feeds). Never null.
- * @param localHead a linear head on the raw features. May be null (baselines).
- * @param blend     weighs the two heads. Null exactly when {@code localHead} is.
+ * two. With the meta-learner on, a new task's trunk head first runs as a {@link NewTaskStart} (zero,
+ * prior mean and prior subspace side by side) until the best start is kept.
  */
-public record TaskHead(Head trunkHead, Head localHead, LossBlend blend) {
+public final class TaskHead {
+    private final Head trunkHead;
+    private final Head localHead;
+    private final LossBlend blend;
+    private NewTaskStart start;
+    private NewTaskStart.Kind startTaken;
+
+    /**
+     * @param trunkHead the head on the trunk's output (for baselines, on what the model feeds). Never null.
+     * @param localHead a linear head on the raw features. May be null (baselines).
+     * @param blend     weighs the two heads. Null exactly when {@code localHead} is.
+     */
+    public TaskHead(Head trunkHead, Head localHead, LossBlend blend) {
+        this.trunkHead = trunkHead;
+        this.localHead = localHead;
+        this.blend = blend;
+    }
+
+    public Head trunkHead() {
+        return trunkHead;
+    }
+
+    /** May be null. */
+    public Head localHead() {
+        return localHead;
+    }
+
+    /** May be null. */
+    public LossBlend blend() {
+        return blend;
+    }
 
     /** Whether this task blends a local head with the trunk head. */
     public boolean blended() {
@@ -19,5 +48,31 @@ public record TaskHead(Head trunkHead, Head localHead, LossBlend blend) {
     /** Weight of the trunk head in the prediction: 1 without a local head. */
     public double trunkWeight() {
         return blend == null ? 1.0 : blend.trunkWeight();
+    }
+
+    /** The candidate starts while they run, else null. */
+    public NewTaskStart start() {
+        return start != null && start.active() ? start : null;
+    }
+
+    /** Which start the task kept, or null (no prior was available, or still deciding). */
+    public NewTaskStart.Kind startTaken() {
+        return startTaken;
+    }
+
+    void beginStart(NewTaskStart s) {
+        this.start = s;
+    }
+
+    /** Ends the candidate phase: the best start's weights become the trunk head's. */
+    void keepBestStart() {
+        double[] w = start.winner();
+        System.arraycopy(w, 0, trunkHead.weightArray(), 0, w.length);
+        startTaken = NewTaskStart.Kind.values()[start.best()];
+        start = null;
+    }
+
+    void restoreStartTaken(NewTaskStart.Kind kind) {
+        this.startTaken = kind;
     }
 }

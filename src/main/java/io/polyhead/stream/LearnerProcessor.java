@@ -111,6 +111,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         } catch (IOException e) {
             throw new IllegalStateException("cannot restore the model from its stores: " + e.getMessage(), e);
         }
+        learner.rebuildPriors();
         parser = new EventParser(options.parser().withInputDim(learner.inputDim()));
         batch.clear();
         int waiting = pendingCount();
