@@ -78,6 +78,22 @@ public final class HeadPrior {
         return mean;
     }
 
+    /** Mean squared distance of the remembered heads from their mean: the variance the basis explains part of. */
+    public double totalVariance() {
+        if (heads.size() < 2) {
+            return 0;
+        }
+        double[] mean = mean();
+        double sum = 0;
+        for (double[] w : heads.values()) {
+            for (int i = 0; i < size; i++) {
+                double c = w[i] - mean[i];
+                sum += c * c;
+            }
+        }
+        return sum / heads.size();
+    }
+
     /**
      * Up to {@code rank} orthonormal directions (rows) along which the remembered heads vary most
      * around their mean, each scaled to unit length; with their standard deviations in

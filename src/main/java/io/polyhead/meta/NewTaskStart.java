@@ -98,7 +98,7 @@ public final class NewTaskStart {
      * Prior weights of zero, mean and subspace: the subspace start, which has learned the most from
      * other tasks and adapts fastest, leads until the losses say otherwise.
      */
-    static final double[] PRIOR = {1, 1, 4};
+    static final double[] PRIOR = {1, 1, 16};
 
     /** The blend weights of the candidates now, into {@code out[0..3)}: the prior before any label. */
     public void blendWeights(double[] out) {

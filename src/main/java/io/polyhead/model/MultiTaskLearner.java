@@ -51,6 +51,8 @@ public final class MultiTaskLearner {
     static final int MIN_PRIOR_TASKS = 5;
     /** Most directions in a new task's subspace start. */
     static final int MAX_RANK = 4;
+    /** Share of the established heads' variance the subspace must explain for prior starts. */
+    static final double EXPLAINED = 0.9;
 
     public MultiTaskLearner(LearnerConfig config) {
         this.config = config;
@@ -433,16 +435,24 @@ public final class MultiTaskLearner {
         TaskHead th = emptyTaskHead(task.type(), task.type() == TaskType.MULTICLASS ? task.classes() : 1);
         HeadPrior prior = config.meta() && th.trunkHead().outputs() == 1 ? priors.get(shapeKey(task.type())) : null;
         if (prior != null && prior.tasks() >= MIN_PRIOR_TASKS) {
+            // Offer prior starts only when the established heads share a low-rank structure: the
+            // smallest rank (at most 4) that explains 90% of their variance. Unrelated tasks have no
+            // such structure, and a new one then starts as without the meta-learner.
             double[] spread = new double[MAX_RANK];
             double[][] basis = prior.basis(MAX_RANK, spread);
+            double total = prior.totalVariance();
+            double explained = 0;
             int rank = 0;
-            while (rank < basis.length && spread[rank] >= 0.2 * spread[0]) {
+            while (rank < basis.length && explained < EXPLAINED * total) {
+                explained += spread[rank] * spread[rank];
                 rank++;
             }
-            th.beginStart(new NewTaskStart(headInputs(), prior.mean(), java.util.Arrays.copyOf(basis, rank),
-                    java.util.Arrays.copyOf(spread, rank), task.type() == TaskType.REGRESSION ? 0.5 : 1.0));
-            if (th.blend() != null) {
-                th.blend().trustTrunkAtFirst();
+            if (total > 0 && explained >= EXPLAINED * total) {
+                th.beginStart(new NewTaskStart(headInputs(), prior.mean(), java.util.Arrays.copyOf(basis, rank),
+                        java.util.Arrays.copyOf(spread, rank), task.type() == TaskType.REGRESSION ? 0.5 : 1.0));
+                if (th.blend() != null) {
+                    th.blend().trustTrunkAtFirst();
+                }
             }
         }
         return th;
