@@ -39,17 +39,40 @@ public final class Adam implements TrunkOptimizer {
 
     /** One Adam step with rate {@code eta} instead of the configured one (for rate adaptation). */
     public void step(double[] params, double[] gradient, double eta) {
+        step(params, gradient, eta, null);
+    }
+
+    /**
+     * One Adam step with rate {@code eta}, also writing the step's direction: the {@code u} with
+     * {@code θ ← θ − eta·u}, that is the bias-corrected {@code m̂ / (√v̂ + ε)} (ε scaled as in the
+     * folded form). Rate adaptation by hypergradient needs it ({@link HypergradientAdam}).
+     *
+     * @param direction where to write {@code u}, the length of {@code params}; may be null (not written)
+     */
+    public void step(double[] params, double[] gradient, double eta, double[] direction) {
+        if (direction != null && direction.length != params.length) {
+            throw new IllegalArgumentException("direction must have the parameters' length " + params.length
+                    + ". Got: " + direction.length);
+        }
         if (m == null || m.length != params.length) {
             m = new double[params.length];
             v = new double[params.length];
         }
         steps++;
-        double stepSize = eta * Math.sqrt(1 - Math.pow(beta2, steps)) / (1 - Math.pow(beta1, steps));
+        double secondCorrection = Math.sqrt(1 - Math.pow(beta2, steps));
+        double firstCorrection = 1 - Math.pow(beta1, steps);
+        // Same operation order as before the direction existed, so Adam's steps stay bit-identical.
+        double stepSize = eta * secondCorrection / firstCorrection;
+        double correction = secondCorrection / firstCorrection;
         for (int i = 0; i < params.length; i++) {
             double g = gradient[i];
             m[i] = beta1 * m[i] + (1 - beta1) * g;
             v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-            params[i] -= stepSize * m[i] / (Math.sqrt(v[i]) + epsilon);
+            double denominator = Math.sqrt(v[i]) + epsilon;
+            params[i] -= stepSize * m[i] / denominator;
+            if (direction != null) {
+                direction[i] = correction * m[i] / denominator;
+            }
         }
     }
 

@@ -1,0 +1,200 @@
+package io.polyhead.optim;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * Adam whose learning rate α adapts online by hypergradient descent: Adam-HD of Baydin, Cornish,
+ * Martínez Rubio, Schmidt and Wood 2018, "Online Learning Rate Adaptation with Hypergradient Descent"
+ * (ICLR 2018). The Adam steps themselves are {@link Adam}'s (β1 0.9, β2 0.999, ε 1e-8, bias
+ * corrections folded into the step size); this class only chooses α before each one.
+ *
+ * <p>With {@code u_{t−1}} the direction of the previous step ({@code θ ← θ − α u}), the derivative of
+ * the loss with respect to α is {@code h_t = −g_t · u_{t−1}}: when the new gradient still points along
+ * the last step, a longer step would have helped. The paper's additive rule
+ * {@code α_t = α_{t−1} − β h_t} has a β in units of 1/(gradient × direction), so a β tuned for one model
+ * and loss scale is far too small or unstable for another, and it can drive α negative. We use the
+ * multiplicative, scale-free form instead, in the spirit of the paper's multiplicative variant:
+ *
+ * <pre>α_t = clip(α_{t−1} · exp(β · cos(g_t, u_{t−1})), αmin, αmax)</pre>
+ *
+ * where {@code cos} is the normalised dot product (0 when either vector is zero). Only the sign and
+ * alignment of the hypergradient count, so one β works whatever the gradient scale; each step changes
+ * α by at most a factor {@code e^β}, so α moves by orders of magnitude in {@code ln(10)/β} steps of
+ * consistent evidence, from any start, and stays positive. The first step has no previous direction
+ * and keeps the initial α.
+ *
+ * <p>The gradient is first clipped to L2 norm {@code maxGradNorm} (scaled down, direction kept); the
+ * clipped gradient feeds both the hypergradient and Adam's moments, so one outlier batch can neither
+ * inflate the second moment for thousands of steps nor, through it, stall learning. The caller's
+ * gradient array is not modified.
+ *
+ * <p>Not thread-safe: one optimiser serves one trunk.
+ */
+public final class HypergradientAdam implements TrunkOptimizer {
+    /**
+     * Default hypergradient rate β: α changes by at most 2% a step, so a decade takes at least
+     * ln(10)/0.02 ≈ 115 consistent steps — fast against a stream of thousands of batches, slow enough
+     * that the noise of single mini-batch cosines averages out.
+     */
+    public static final double DEFAULT_HYPER_RATE = 0.02;
+    /** Default lower bound of α. */
+    public static final double DEFAULT_MIN_RATE = 1e-6;
+    /** Default upper bound of α. */
+    public static final double DEFAULT_MAX_RATE = 1.0;
+    /** Default bound of the gradient's L2 norm. */
+    public static final double DEFAULT_MAX_GRAD_NORM = 10.0;
+
+    private final double initialRate;
+    private final double hyperRate;
+    private final double minRate;
+    private final double maxRate;
+    private final double maxGradNorm;
+    private final Adam adam;
+    private double rate;
+    // Direction of the last step (θ ← θ − α u); null before the first step.
+    private double[] direction;
+    private double[] clipped;
+
+    /**
+     * Adam-HD with the defaults: β {@value #DEFAULT_HYPER_RATE}, α in [{@value #DEFAULT_MIN_RATE},
+     * {@value #DEFAULT_MAX_RATE}], gradient norm at most {@value #DEFAULT_MAX_GRAD_NORM}.
+     *
+     * @param initialRate the starting α, within the default bounds
+     */
+    public HypergradientAdam(double initialRate) {
+        this(initialRate, DEFAULT_HYPER_RATE, DEFAULT_MIN_RATE, DEFAULT_MAX_RATE, DEFAULT_MAX_GRAD_NORM);
+    }
+
+    /**
+     * @param initialRate the starting α, in {@code [minRate, maxRate]}
+     * @param hyperRate   β, how far one step moves {@code ln α} (at most β); non-negative and finite,
+     *                    0 gives plain Adam with gradient clipping
+     * @param minRate     lower bound of α, positive
+     * @param maxRate     upper bound of α, finite and at least {@code minRate}
+     * @param maxGradNorm largest L2 norm of the gradient used, positive; {@code +∞} turns clipping off
+     */
+    public HypergradientAdam(double initialRate, double hyperRate, double minRate, double maxRate, double maxGradNorm) {
+        Rates.checkRate("minimum learning rate", minRate);
+        Rates.checkRate("maximum learning rate", maxRate);
+        if (minRate > maxRate) {
+            throw new IllegalArgumentException("minimum learning rate must not exceed the maximum. Got: ["
+                    + minRate + ", " + maxRate + "]");
+        }
+        Rates.checkRate("learning rate", initialRate);
+        if (initialRate < minRate || initialRate > maxRate) {
+            throw new IllegalArgumentException("learning rate must be within [" + minRate + ", " + maxRate
+                    + "]. Got: " + initialRate);
+        }
+        if (!(hyperRate >= 0) || !Double.isFinite(hyperRate)) {
+            throw new IllegalArgumentException("hypergradient rate must be non-negative and finite. Got: " + hyperRate);
+        }
+        if (!(maxGradNorm > 0)) {
+            throw new IllegalArgumentException("maximum gradient norm must be positive. Got: " + maxGradNorm);
+        }
+        this.initialRate = initialRate;
+        this.hyperRate = hyperRate;
+        this.minRate = minRate;
+        this.maxRate = maxRate;
+        this.maxGradNorm = maxGradNorm;
+        this.adam = new Adam(initialRate);
+        this.rate = initialRate;
+    }
+
+    @Override
+    public void step(double[] params, double[] gradient) {
+        if (params.length != gradient.length) {
+            throw new IllegalArgumentException("gradient must have the parameters' length " + params.length
+                    + ". Got: " + gradient.length);
+        }
+        if (clipped == null || clipped.length != gradient.length) {
+            clipped = new double[gradient.length];
+        }
+        double norm = norm(gradient);
+        double scale = norm > maxGradNorm ? maxGradNorm / norm : 1.0;
+        for (int i = 0; i < gradient.length; i++) {
+            clipped[i] = scale * gradient[i];
+        }
+        if (direction != null && direction.length == params.length) {
+            rate = Math.min(maxRate, Math.max(minRate, rate * Math.exp(hyperRate * cosine(clipped, direction))));
+        } else {
+            direction = new double[params.length];
+        }
+        adam.step(params, clipped, rate, direction);
+    }
+
+    private static double norm(double[] a) {
+        double sum = 0;
+        for (double x : a) {
+            sum += x * x;
+        }
+        return Math.sqrt(sum);
+    }
+
+    /** The cosine of the angle between {@code a} and {@code b}; 0 when either is zero. */
+    static double cosine(double[] a, double[] b) {
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return aa == 0 || bb == 0 ? 0 : dot / Math.sqrt(aa * bb);
+    }
+
+    /** The current α: the rate of the last step, from which the next step's rate is adapted. */
+    @Override
+    public double learningRate() {
+        return rate;
+    }
+
+    /** The α of the first step. */
+    public double initialRate() {
+        return initialRate;
+    }
+
+    /** β, the hypergradient rate. */
+    public double hyperRate() {
+        return hyperRate;
+    }
+
+    public double minRate() {
+        return minRate;
+    }
+
+    public double maxRate() {
+        return maxRate;
+    }
+
+    public double maxGradNorm() {
+        return maxGradNorm;
+    }
+
+    @Override
+    public long steps() {
+        return adam.steps();
+    }
+
+    /** Writes Adam's state (step count, moments), then α and the last step's direction. */
+    @Override
+    public void writeState(DataOutput out) throws IOException {
+        adam.writeState(out);
+        out.writeDouble(rate);
+        StateIO.writeDoubles(out, direction == null ? new double[0] : direction);
+    }
+
+    @Override
+    public void readState(DataInput in) throws IOException {
+        adam.readState(in);
+        double r = in.readDouble();
+        if (!(r >= minRate && r <= maxRate)) {
+            throw new IOException("corrupt Adam-HD state: learning rate " + r + " outside [" + minRate + ", " + maxRate + "]");
+        }
+        double[] u = StateIO.readDoubles(in);
+        rate = r;
+        direction = u.length == 0 ? null : u;
+    }
+}
