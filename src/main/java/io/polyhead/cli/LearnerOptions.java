@@ -41,7 +41,7 @@ public final class LearnerOptions {
 
     @Option(names = "--head-optimizer", paramLabel = "NAME", defaultValue = "nlms",
             description = "Head step rule: nlms (default; SGD normalised by the input's squared norm, so one rate "
-                    + "suits any feature scale) or sgd.")
+                    + "suits any feature scale), sgd, or autostep (per-weight rates adapted online, Mahmood et al. 2012).")
     LearnerConfig.HeadOptimizerKind headOptimizer;
 
     @Option(names = "--head-lr", paramLabel = "RATE",
@@ -62,8 +62,9 @@ public final class LearnerOptions {
     boolean noLocalHeads;
 
     @Option(names = "--meta", paramLabel = "on|off", defaultValue = "on",
-            description = "The meta-learner (default ${DEFAULT-VALUE}): a new task's head starts from priors learned "
-                    + "on the stream (zero, the mean head, the heads' subspace, side by side; the best is kept).")
+            description = "The meta-learner (default ${DEFAULT-VALUE}): the trunk's learning rate adapts (hypergradient "
+                    + "descent on Adam, from --lr), and a new task's head starts from priors learned on the stream (zero, "
+                    + "the mean head, the heads' subspace, side by side; the best is kept).")
     String meta;
 
     @Option(names = "--default-type", paramLabel = "TYPE", defaultValue = "regression",

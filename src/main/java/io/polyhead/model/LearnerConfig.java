@@ -23,7 +23,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  *                       trunk that does not suit it)
  * @param localHeads     in the shared model, give each task a local linear head on the raw features
  *                       beside its trunk head and blend the two by their recent losses
- * @param meta           the meta-learner: new tasks start from priors learned on the stream
+ * @param meta           the meta-learner: the trunk's rate adapts (hypergradient descent on Adam) and new
+ *                       tasks start from priors learned on the stream
  * @param defaultType    head kind for a task whose first event names none
  * @param seed           seeds every random choice of the learner
  * @param dataType       FLOAT for learning, DOUBLE for gradient checks
@@ -39,8 +40,8 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
     /** The trunk optimisers. */
     public enum OptimizerKind { ADAM, SGD }
 
-    /** The heads' step rules: normalised SGD (NLMS, the default) or plain SGD. */
-    public enum HeadOptimizerKind { NLMS, SGD }
+    /** The heads' step rules: normalised SGD (NLMS, the default), plain SGD, or Autostep's per-weight rates. */
+    public enum HeadOptimizerKind { NLMS, SGD, AUTOSTEP }
 
     public LearnerConfig {
         Objects.requireNonNull(model, "model");

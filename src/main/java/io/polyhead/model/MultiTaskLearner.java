@@ -6,6 +6,8 @@ import io.polyhead.event.TaskType;
 import io.polyhead.meta.HeadPrior;
 import io.polyhead.meta.NewTaskStart;
 import io.polyhead.optim.Adam;
+import io.polyhead.optim.AutostepRate;
+import io.polyhead.optim.HypergradientAdam;
 import io.polyhead.optim.FixedRate;
 import io.polyhead.optim.HeadRate;
 import io.polyhead.optim.NormalizedRate;
@@ -66,7 +68,9 @@ public final class MultiTaskLearner {
         this.scaler = new Standardizer(dim, config.standardize());
         this.trunk = new Trunk(dim, config.effectiveHidden(), config.dataType(), config.seed());
         this.optimizer = switch (config.trunkOptimizer()) {
-            case ADAM -> new Adam(config.trunkRate());
+            // With the meta-learner the trunk's rate adapts: hypergradient descent on Adam.
+            case ADAM -> config.meta() ? new HypergradientAdam(Math.min(config.trunkRate(),
+                    HypergradientAdam.DEFAULT_MAX_RATE)) : new Adam(config.trunkRate());
             case SGD -> new Sgd(config.trunkRate());
         };
     }
@@ -465,6 +469,8 @@ public final class MultiTaskLearner {
 
     private HeadRate newRate() {
         return switch (config.headOptimizer()) {
+            // Autostep: per-weight rates that adapt; starts at the head rate spread over the inputs.
+            case AUTOSTEP -> new AutostepRate(config.headRate() / (headInputs() + 1));
             case NLMS -> new NormalizedRate(config.headRate());
             case SGD -> new FixedRate(config.headRate());
         };
