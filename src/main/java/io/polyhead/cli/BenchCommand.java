@@ -86,6 +86,14 @@ public final class BenchCommand implements Runnable {
                 core.add(r);
                 print(r);
             }
+            for (int i = 1; i < core.size(); i++) {
+                CoreBench.Result on = core.get(i);
+                CoreBench.Result off = CoreBench.run("  same, --meta off", base.toBuilder().batchSize(on.batchSize())
+                        .meta(false).build(), stream);
+                print(off);
+                out.printf(Locale.ROOT, "  meta-learner overhead at batch %d: throughput with it on is %.0f%% of off%n",
+                        on.batchSize(), 100 * on.eventsPerSecond() / off.eventsPerSecond());
+            }
             if (!skipDl4j) {
                 List<Event> part = stream.subList(0, Math.min(events, peerEvents));
                 out.printf(Locale.ROOT, "%nside by side with the DL4J peer on the first %d events:%n", part.size());

@@ -46,6 +46,7 @@ public final class MultiTaskLearner {
     private long labeledEvents;
     private final Set<String> touched = new LinkedHashSet<>();
     private final Map<String, HeadPrior> priors = new HashMap<>();
+    private final Map<String, Long> observedAt = new HashMap<>();
 
     /** A head joins the priors once it has learned from this many labeled events. */
     static final int ESTABLISHED = 50;
@@ -381,7 +382,9 @@ public final class MultiTaskLearner {
         if (config.meta()) {
             for (String key : touched) {
                 TaskHead th = heads.get(key);
-                if (th != null) {
+                // A head's entry in the prior is refreshed every 16 labels, not after every batch.
+                if (th != null && th.trunkHead().labeledEvents() / 16 != observedAt.getOrDefault(key, -1L)) {
+                    observedAt.put(key, th.trunkHead().labeledEvents() / 16);
                     observe(key, th);
                 }
             }
@@ -439,6 +442,7 @@ public final class MultiTaskLearner {
         for (HeadPrior prior : priors.values()) {
             prior.forget(task);
         }
+        observedAt.remove(task);
         return true;
     }
 
