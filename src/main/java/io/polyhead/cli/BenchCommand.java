@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code polyhead bench}: benchmarks that print figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (run with OMP_NUM_THREADS=1, as ./polyhead sets it).",
-        subcommands = {BenchCommand.Core.class, BenchCommand.EndToEnd.class, BenchTrackingCommand.class})
+        subcommands = {BenchCommand.Core.class, BenchCommand.EndToEnd.class, BenchTrackingCommand.class,
+            BenchMetaCommand.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -1,0 +1,101 @@
+package io.polyhead.cli;
+
+import io.polyhead.eval.EvaluationReport;
+import io.polyhead.eval.PrequentialRun;
+import io.polyhead.eval.TaskMetrics;
+import io.polyhead.eval.gen.GeneratorOptions;
+import io.polyhead.eval.gen.Generators;
+import io.polyhead.event.TaskType;
+import io.polyhead.model.LearnerConfig;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code polyhead bench meta}: the meta-learner's figures. */
+@Command(name = "meta", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "The meta-learner's figures, without Kafka:",
+            "  1. robustness: second-half loss on lowrank and sinusoid (20 tasks, --events each) from trunk starting",
+            "     rates 1e-4 .. 1, with the meta-learner on and off;",
+            "  2. new tasks: 50 tasks, a new one every 1000 events; mean loss over the first 10 events of each task",
+            "     after the first 10, meta on vs off, on sinusoid, lowrank, unrelated and two binary streams",
+            "     (unrelated binary and lowrank binary: tasks whose labels disagree).",
+            "Throughput with and without it: 'polyhead bench core'. Autostep on Sutton's task: 'polyhead bench tracking'.",
+            "",
+            "Example: ./polyhead bench meta"})
+public final class BenchMetaCommand implements Callable<Integer> {
+    static final double[] RATES = {1e-4, 1e-3, 1e-2, 1e-1, 1};
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "50000", description = "Events per run (default ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the streams (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    PrintStream out = System.out;
+
+    @Override
+    public Integer call() {
+        out.printf(Locale.ROOT, "robustness: second-half loss by starting trunk rate (--lr), %d events, 20 tasks%n", events);
+        out.printf(Locale.ROOT, "%-22s", "stream / meta");
+        for (double r : RATES) {
+            out.printf(Locale.ROOT, " %9s", String.valueOf(r));
+        }
+        out.printf(Locale.ROOT, " %14s%n", "worst / best");
+        for (Generators.Name name : new Generators.Name[] {Generators.Name.LOWRANK, Generators.Name.SINUSOID}) {
+            GeneratorOptions options = GeneratorOptions.defaults().withTasks(20).withSeed(seed);
+            double bestFixed = Double.POSITIVE_INFINITY;
+            double[][] losses = new double[2][RATES.length];
+            for (int meta = 0; meta < 2; meta++) {
+                for (int i = 0; i < RATES.length; i++) {
+                    LearnerConfig config = LearnerConfig.defaults().toBuilder().meta(meta == 0).trunkRate(RATES[i]).build();
+                    losses[meta][i] = PrequentialRun.over(Generators.create(name, options), events, config).metrics()
+                            .secondHalfLoss();
+                    if (meta == 1) {
+                        bestFixed = Math.min(bestFixed, losses[meta][i]);
+                    }
+                }
+            }
+            for (int meta = 0; meta < 2; meta++) {
+                out.printf(Locale.ROOT, "%-22s", name.cliName() + (meta == 0 ? " on" : " off"));
+                double worst = 0;
+                for (double l : losses[meta]) {
+                    out.printf(Locale.ROOT, " %9.4f", l);
+                    worst = Math.max(worst, Double.isNaN(l) ? Double.POSITIVE_INFINITY : l);
+                }
+                out.printf(Locale.ROOT, " %14.2f%n", worst / bestFixed);
+            }
+        }
+        out.printf(Locale.ROOT, "(worst / best: the worst start's loss over the best fixed rate's, meta off)%n%n");
+
+        out.printf(Locale.ROOT, "new tasks: mean loss over the first 10 events of tasks after the first %d%n",
+                EvaluationReport.LATE_TASKS_AFTER);
+        out.printf(Locale.ROOT, "%-30s %10s %10s %8s%n", "stream", "meta on", "meta off", "on/off");
+        newTasks("sinusoid", Generators.Name.SINUSOID, TaskType.REGRESSION, 3);
+        newTasks("lowrank (rank 2)", Generators.Name.LOWRANK, TaskType.REGRESSION, 6);
+        newTasks("unrelated", Generators.Name.UNRELATED, TaskType.REGRESSION, 3);
+        newTasks("unrelated binary", Generators.Name.UNRELATED, TaskType.BINARY, 4);
+        newTasks("lowrank binary (rank 2)", Generators.Name.LOWRANK, TaskType.BINARY, 5);
+        return 0;
+    }
+
+    private void newTasks(String label, Generators.Name name, TaskType kind, long streamSeed) {
+        GeneratorOptions options = GeneratorOptions.defaults().withTasks(50).withNewTaskEvery(1000, 5)
+                .withSeed(streamSeed);
+        if (name != Generators.Name.SINUSOID) {
+            options = options.withKind(kind);
+        }
+        if (name == Generators.Name.LOWRANK) {
+            options = options.withRank(2);
+        }
+        double[] loss = new double[2];
+        for (int meta = 0; meta < 2; meta++) {
+            LearnerConfig config = LearnerConfig.defaults().toBuilder().meta(meta == 0).build();
+            loss[meta] = PrequentialRun.over(Generators.create(name, options), events, config).metrics()
+                    .meanEarlyLoss(TaskMetrics.EARLY_SHORT, EvaluationReport.LATE_TASKS_AFTER);
+        }
+        out.printf(Locale.ROOT, "%-30s %10.4f %10.4f %8.2f%n", label, loss[0], loss[1], loss[0] / loss[1]);
+    }
+}
