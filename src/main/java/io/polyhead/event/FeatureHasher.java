@@ -37,6 +37,7 @@ public final class FeatureHasher {
     }
 
     /** MurmurHash3 x86_32 of {@code data} with {@code seed}. */
+    @SuppressWarnings("fallthrough") // the tail of MurmurHash3 falls through by design
     public static int murmur3(byte[] data, int seed) {
         final int c1 = 0xcc9e2d51;
         final int c2 = 0x1b873593;
