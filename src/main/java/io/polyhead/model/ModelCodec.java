@@ -1,6 +1,7 @@
 package io.polyhead.model;
 
 import io.polyhead.event.TaskType;
+import io.polyhead.meta.NewTaskStart;
 import io.polyhead.optim.StateIO;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -103,15 +104,19 @@ public final class ModelCodec {
             if (head != null) {
                 out.writeUTF(head.trunkHead().type().name());
                 out.writeInt(head.trunkHead().outputs());
-                writeHead(out, head.trunkHead());
+                // A task still choosing its start is stored with its best start so far: the candidates
+                // themselves are not stored, and a restored task continues from that start.
+                writeHead(out, head.trunkHead(), head.start() != null ? head.start().winner() : null);
                 out.writeBoolean(head.blended());
                 if (head.blended()) {
-                    writeHead(out, head.localHead());
+                    writeHead(out, head.localHead(), null);
                     out.writeLong(head.blend().count());
                     out.writeDouble(head.blend().trunkLoss());
                     out.writeDouble(head.blend().localLoss());
                 }
-                out.writeUTF(head.startTaken() == null ? "" : head.startTaken().name());
+                NewTaskStart.Kind taken = head.start() != null ? NewTaskStart.Kind.values()[head.start().best()]
+                        : head.startTaken();
+                out.writeUTF(taken == null ? "" : taken.name());
             }
         });
     }
@@ -150,7 +155,7 @@ public final class ModelCodec {
             if (version >= 2) {
                 String taken = in.readUTF();
                 if (!taken.isEmpty()) {
-                    th.restoreStartTaken(io.polyhead.meta.NewTaskStart.Kind.valueOf(taken));
+                    th.restoreStartTaken(NewTaskStart.Kind.valueOf(taken));
                 }
             }
             learner.putHead(key, th);
@@ -164,10 +169,11 @@ public final class ModelCodec {
         return keys;
     }
 
-    private static void writeHead(DataOutputStream out, Head h) throws IOException {
+    /** Writes a head; {@code weights} replaces its weights when not null. */
+    private static void writeHead(DataOutputStream out, Head h, double[] weights) throws IOException {
         out.writeLong(h.events());
         out.writeLong(h.labeledEvents());
-        writeDoubles(out, h.weightArray());
+        writeDoubles(out, weights != null ? weights : h.weightArray());
         h.rate().writeState(out);
     }
 
