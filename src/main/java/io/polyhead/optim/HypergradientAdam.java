@@ -55,6 +55,9 @@ public final class HypergradientAdam implements TrunkOptimizer {
     private double rate;
     // Direction of the last step (θ ← θ − α u); null before the first step.
     private double[] direction;
+    /** Decaying sum of past step directions (IDBD-style trace); equals the last direction when decay is 0. */
+    private double[] trace;
+    private double traceDecay;
     private double[] clipped;
 
     /**
@@ -117,11 +120,37 @@ public final class HypergradientAdam implements TrunkOptimizer {
             clipped[i] = scale * gradient[i];
         }
         if (direction != null && direction.length == params.length) {
-            rate = Math.min(maxRate, Math.max(minRate, rate * Math.exp(hyperRate * cosine(clipped, direction))));
+            double[] past = traceDecay > 0 ? trace : direction;
+            rate = Math.min(maxRate, Math.max(minRate, rate * Math.exp(hyperRate * cosine(clipped, past))));
         } else {
             direction = new double[params.length];
         }
         adam.step(params, clipped, rate, direction);
+        if (traceDecay > 0) {
+            if (trace == null || trace.length != direction.length) {
+                trace = new double[direction.length];
+            }
+            for (int i = 0; i < trace.length; i++) {
+                trace[i] = traceDecay * trace[i] + direction[i];
+            }
+        }
+    }
+
+    /**
+     * Compares each gradient with a decaying sum of the past step directions instead of the last one
+     * alone (the trace of IDBD, Sutton 1992): the one-step hypergradient is myopic and settles below
+     * the rate that learns fastest over many steps; the trace sees the drift of several steps.
+     * 0 (the default) is Baydin et al.'s rule.
+     *
+     * @param decay in [0, 1)
+     * @return this optimiser
+     */
+    public HypergradientAdam withTrace(double decay) {
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("trace decay must be in [0, 1). Got: " + decay);
+        }
+        this.traceDecay = decay;
+        return this;
     }
 
     private static double norm(double[] a) {
@@ -184,6 +213,7 @@ public final class HypergradientAdam implements TrunkOptimizer {
         adam.writeState(out);
         out.writeDouble(rate);
         StateIO.writeDoubles(out, direction == null ? new double[0] : direction);
+        StateIO.writeDoubles(out, trace == null ? new double[0] : trace);
     }
 
     @Override
@@ -196,5 +226,7 @@ public final class HypergradientAdam implements TrunkOptimizer {
         double[] u = StateIO.readDoubles(in);
         rate = r;
         direction = u.length == 0 ? null : u;
+        double[] e = StateIO.readDoubles(in);
+        trace = e.length == 0 ? null : e;
     }
 }

@@ -365,4 +365,23 @@ class HypergradientAdamTest {
         double u2 = random.nextDouble();
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
+
+    @org.junit.jupiter.api.Test
+    void withATraceTheRateFollowsTheDriftOfSeveralSteps() {
+        // A gradient that alternates in one coordinate and drifts steadily in the other: the last step
+        // alone disagrees every other time, the decaying sum of past steps keeps agreeing.
+        HypergradientAdam plain = new HypergradientAdam(1e-3);
+        HypergradientAdam traced = new HypergradientAdam(1e-3).withTrace(0.9);
+        double[] p1 = {0, 0};
+        double[] p2 = {0, 0};
+        for (int t = 0; t < 200; t++) {
+            double[] g = {t % 2 == 0 ? 1 : -1, 0.3};
+            plain.step(p1, g.clone());
+            traced.step(p2, g.clone());
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(traced.learningRate() > 1.1 * plain.learningRate(),
+                "traced " + traced.learningRate() + " vs plain " + plain.learningRate());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new HypergradientAdam(1e-3).withTrace(1.0));
+    }
 }
