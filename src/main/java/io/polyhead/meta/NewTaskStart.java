@@ -187,6 +187,22 @@ public final class NewTaskStart {
         return best;
     }
 
+    /**
+     * The candidate the blend trusts most now (the prior favours the subspace start before the losses
+     * speak): what a task saved while still choosing continues from.
+     */
+    public double[] mostTrusted() {
+        double[] w = new double[3];
+        blendWeights(w);
+        int k = 0;
+        for (int c = 1; c < 3; c++) {
+            if (w[c] > w[k]) {
+                k = c;
+            }
+        }
+        return weights[k].clone();
+    }
+
     /** The weights of the best candidate (a copy), {@code inputs + 1}. */
     public double[] winner() {
         return weights[best()].clone();

@@ -31,6 +31,14 @@ public final class LossBlend {
         initialTrunkWeight = 1.0;
     }
 
+    double initialTrunkWeight() {
+        return initialTrunkWeight;
+    }
+
+    void restoreInitialTrunkWeight(double w) {
+        initialTrunkWeight = w;
+    }
+
     /** Weight of the trunk head in [0, 1]; ½ before any label (1 for a task that starts from a prior). */
     public double trunkWeight() {
         if (count == 0) {

@@ -104,18 +104,18 @@ public final class ModelCodec {
             if (head != null) {
                 out.writeUTF(head.trunkHead().type().name());
                 out.writeInt(head.trunkHead().outputs());
-                // A task still choosing its start is stored with its best start so far: the candidates
-                // themselves are not stored, and a restored task continues from that start.
-                writeHead(out, head.trunkHead(), head.start() != null ? head.start().winner() : null);
+                // A task still choosing its start is stored with the candidate its blend trusts most: the
+                // candidates themselves are not stored, and a restored task continues from that one.
+                writeHead(out, head.trunkHead(), head.start() != null ? head.start().mostTrusted() : null);
                 out.writeBoolean(head.blended());
                 if (head.blended()) {
                     writeHead(out, head.localHead(), null);
                     out.writeLong(head.blend().count());
                     out.writeDouble(head.blend().trunkLoss());
                     out.writeDouble(head.blend().localLoss());
+                    out.writeDouble(head.blend().initialTrunkWeight());
                 }
-                NewTaskStart.Kind taken = head.start() != null ? NewTaskStart.Kind.values()[head.start().best()]
-                        : head.startTaken();
+                NewTaskStart.Kind taken = head.start() != null ? null : head.startTaken();
                 out.writeUTF(taken == null ? "" : taken.name());
             }
         });
@@ -151,6 +151,9 @@ public final class ModelCodec {
                 double trunkLoss = in.readDouble();
                 double localLoss = in.readDouble();
                 th.blend().restore(count, trunkLoss, localLoss);
+                if (version >= 2) {
+                    th.blend().restoreInitialTrunkWeight(in.readDouble());
+                }
             }
             if (version >= 2) {
                 String taken = in.readUTF();

@@ -262,6 +262,7 @@ public final class MultiTaskLearner {
         double[][] startDeltaArrays = new double[n][];
         List<Prediction> predictions = new ArrayList<>(n);
         int labeled = 0;
+        int trunkLabeled = 0;
         for (int i = 0; i < n; i++) {
             Event e = batch.get(i);
             TaskState task = tasks.get(e.task());
@@ -340,6 +341,7 @@ public final class MultiTaskLearner {
                     // The trunk learns from its own head's loss, as if the local head were not there
                     // (and not from a new task still choosing its start).
                     head.inputGradient(delta, dFeatures, i * h, h);
+                    trunkLabeled++;
                 }
                 labeled++;
             }
@@ -363,7 +365,11 @@ public final class MultiTaskLearner {
                 if (th.start() == null) {
                     th.keepBestStart();
                 }
-            } else if (startLosses[i] == null) {
+            } else if (startLosses[i] != null) {
+                // The start was chosen earlier in this batch: the kept candidate's delta trains the head
+                // (its weights are that candidate's, as they were when this event was predicted).
+                th.trunkHead().learn(in, i * m, new double[] {startDeltaArrays[i][th.startTaken().ordinal()]});
+            } else {
                 th.trunkHead().learn(in, i * m, deltas[i]);
             }
             if (th.blended()) {
@@ -377,7 +383,7 @@ public final class MultiTaskLearner {
             }
         }
         if (trainTrunk) {
-            trunk.backward(pass, dFeatures, 1.0 / labeled);
+            trunk.backward(pass, dFeatures, 1.0 / Math.max(1, trunkLabeled));
             optimizer.step(trunk.params(), trunk.gradient());
         }
         labeledEvents += labeled;

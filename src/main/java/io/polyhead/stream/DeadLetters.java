@@ -43,8 +43,18 @@ final class DeadLetters {
     }
 
     void send(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record, String reason) {
+        send(context, child, record, reason, context.recordMetadata().orElse(null));
+    }
+
+    /** Sends a record that is not the one being processed (its origin is unknown here). */
+    void sendDetached(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record,
+                      String reason) {
+        send(context, child, record, reason, null);
+    }
+
+    private void send(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record,
+                      String reason, RecordMetadata meta) {
         String field = InvalidEventException.fieldOf(reason);
-        RecordMetadata meta = context.recordMetadata().orElse(null);
         byte[] letter = DeadLetter.json(field, reason, meta == null ? null : meta.topic(),
                 meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), record.timestamp(),
                 record.key(), record.value());

@@ -60,6 +60,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private MultiTaskLearner learner;
     private EventParser parser;
     private final List<Event> batch = new ArrayList<>();
+    private final List<Record<byte[], byte[]>> unrestorable = new ArrayList<>();
+    private final List<String> unrestorableReasons = new ArrayList<>();
     private long oldestPendingMs;
     private Counter predictions;
     private Counter evictions;
@@ -116,28 +118,59 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         batch.clear();
         int waiting = pendingCount();
         for (int slot = 0; slot < waiting; slot++) {
-            Event event;
+            ByteBuffer entry = ByteBuffer.wrap(pendingStore.get(slotKey(slot)));
+            long recordTimestamp = entry.getLong();
+            byte[] value = new byte[entry.remaining()];
+            entry.get(value);
+            String reason;
             try {
-                ByteBuffer entry = ByteBuffer.wrap(pendingStore.get(slotKey(slot)));
-                long recordTimestamp = entry.getLong();
-                byte[] value = new byte[entry.remaining()];
-                entry.get(value);
-                event = withTimestamp(parser.parse(value, null), recordTimestamp);
+                Event event = withTimestamp(parser.parse(value, null), recordTimestamp);
+                reason = learner.admit(event);
+                if (reason == null) {
+                    batch.add(event);
+                    continue;
+                }
             } catch (InvalidEventException e) {
-                throw new IllegalStateException("pending slot " + slot + " holds an event that no longer parses: "
-                        + e.getMessage(), e);
+                reason = e.getMessage();
             }
-            String reason = learner.admit(event);
-            if (reason != null) {
-                throw new IllegalStateException("pending event no longer admitted: " + reason);
-            }
-            batch.add(event);
+            // The configuration changed since the event was accepted (limits, input dimension, ...):
+            // it goes to the dead letters at the first chance, instead of failing every restart.
+            unrestorable.add(new Record<>(null, value, recordTimestamp));
+            unrestorableReasons.add(reason + " (an event waiting for its batch when the application stopped)");
         }
+        rewritePending();
         oldestPendingMs = context.currentSystemTimeMs();
+    }
+
+    /** After a restore that dropped slots, the kept events are written back to consecutive slots. */
+    private void rewritePending() {
+        if (unrestorable.isEmpty()) {
+            return;
+        }
+        // Only the parsed events remain, so the kept ones go back into consecutive slots as JSON.
+        for (int slot = 0; slot < batch.size(); slot++) {
+            Event e = batch.get(slot);
+            byte[] json = io.polyhead.event.EventJson.toBytes(e);
+            pendingStore.put(slotKey(slot), ByteBuffer.allocate(Long.BYTES + json.length).putLong(e.timestamp())
+                    .put(json).array());
+        }
+        pendingStore.put(COUNT_KEY, Integer.toString(batch.size()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends what the restore could not take back to the dead letters (a forward is not allowed in init). */
+    private void sendUnrestorable() {
+        for (int i = 0; i < unrestorable.size(); i++) {
+            deadLetters.sendDetached(context, PolyheadTopology.DLQ_SINK, unrestorable.get(i), unrestorableReasons.get(i));
+        }
+        unrestorable.clear();
+        unrestorableReasons.clear();
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        if (!unrestorable.isEmpty()) {
+            sendUnrestorable();
+        }
         Event event = deadLetters.parseOrSend(parser, context, record);
         if (event == null) {
             return;
@@ -173,6 +206,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     private void lingerExpired(long now) {
+        if (!unrestorable.isEmpty()) {
+            sendUnrestorable();
+        }
         if (!batch.isEmpty() && now - oldestPendingMs >= options.linger().toMillis()) {
             learnBatch();
         }
