@@ -1,0 +1,81 @@
+package io.polyhead.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.polyhead.model.LearnerConfig;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The learner processor's restore, with a mock context and real in-memory stores: events waiting in
+ * the pending slots are learned after a restart; one that the (changed) configuration no longer
+ * accepts goes to the dead letters instead of failing every restart.
+ */
+class LearnerProcessorRestoreTest {
+
+    private static KeyValueStore<String, byte[]> store(String name, MockProcessorContext<byte[], byte[]> context) {
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
+    }
+
+    private static byte[] slot(String json, long timestamp) {
+        byte[] value = json.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(Long.BYTES + value.length).putLong(timestamp).put(value).array();
+    }
+
+    @Test
+    void pendingEventsAreLearnedAndUnacceptableOnesAreDeadLettered() throws Exception {
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(1_000);
+        context.setCurrentStreamTimeMs(1_000);
+        store(PolyheadTopology.TRUNK_STORE, context);
+        store(PolyheadTopology.HEAD_STORE, context);
+        KeyValueStore<String, byte[]> pending = store(PolyheadTopology.PENDING_STORE, context);
+        String big = "{\"task\":\"a\",\"features\":[1,2,3],\"label\":1,\"pad\":\"" + "x".repeat(300) + "\"}";
+        pending.put("slot-0", slot("{\"task\":\"a\",\"features\":[1,2,3],\"label\":1}", 10));
+        pending.put("slot-1", slot(big, 11)); // accepted before, too large for the new --max-record-bytes
+        pending.put("slot-2", slot("{\"task\":\"a\",\"features\":[3,2,1],\"label\":2}", 12));
+        pending.put(LearnerProcessor.COUNT_KEY, "3".getBytes(StandardCharsets.UTF_8));
+
+        StreamOptions options = StreamOptions.defaults()
+                .withParser(StreamOptions.defaults().parser().withMaxRecordBytes(200));
+        LearnerProcessor processor = new LearnerProcessor(
+                LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), options, new SimpleMeterRegistry());
+        processor.init(context);
+        assertEquals("2", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8),
+                "two events kept waiting");
+
+        processor.process(new Record<>("a".getBytes(StandardCharsets.UTF_8),
+                "{\"task\":\"a\",\"features\":[0,1,0],\"label\":3}".getBytes(StandardCharsets.UTF_8), 13));
+        List<MockProcessorContext.CapturedForward<? extends byte[], ? extends byte[]>> out = context.forwarded();
+        long predictions = out.stream().filter(f -> f.childName().orElse("").equals(PolyheadTopology.PREDICTIONS_SINK))
+                .count();
+        List<JsonNode> dead = out.stream().filter(f -> f.childName().orElse("").equals(PolyheadTopology.DLQ_SINK))
+                .map(f -> {
+                    try {
+                        return new ObjectMapper().readTree(f.record().value());
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }).toList();
+        assertEquals(3, predictions, "the two restored events and the new one, learned as one batch");
+        assertEquals(1, dead.size());
+        assertTrue(dead.get(0).get("reason").asText().contains("the limit is 200"), dead.get(0).toString());
+        assertTrue(dead.get(0).get("reason").asText().contains("waiting for its batch"));
+        assertEquals("0", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
+    }
+}
