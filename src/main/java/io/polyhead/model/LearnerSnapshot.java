@@ -16,7 +16,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Saves and loads a whole learner: configuration, standardiser, trunk, optimiser state, tasks and
- * heads with their step rules' state. A loaded learner predicts and learns exactly as the saved one.
+ * heads with their step rules' state. A loaded learner predicts and learns exactly as the saved one,
+ * except under the meta-learner for a task still choosing its start (it continues from the start its
+ * blend trusts most) and for tasks created later (the priors are rebuilt from the saved heads).
  *
  * <p>Format: the magic {@code PLYH}, a format version, then fields in a fixed order written with
  * {@link DataOutputStream}; enums by name. Every format version ever written stays readable: a test
