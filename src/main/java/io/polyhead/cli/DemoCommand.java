@@ -198,13 +198,18 @@ public final class DemoCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        consumer.subscribe(List.of(options.predictionsTopic(), options.deadLetterTopic()));
-        // Join the group and take the end offsets before anything is produced.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100));
+        try {
+            consumer.subscribe(List.of(options.predictionsTopic(), options.deadLetterTopic()));
+            // Join the group and take the end offsets before anything is produced.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            consumer.assignment().forEach(tp -> consumer.position(tp));
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
         }
-        consumer.assignment().forEach(tp -> consumer.position(tp));
         Thread t = new Thread(() -> {
             try (consumer) {
                 while (stop.getCount() > 0) {

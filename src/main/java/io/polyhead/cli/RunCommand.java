@@ -80,6 +80,11 @@ public final class RunCommand implements Callable<Integer> {
             out.println("stopping ...");
         } finally {
             done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and waits for `done`
+            }
         }
         out.println("stopped");
         return 0;

@@ -14,8 +14,8 @@ import java.util.Base64;
 
 /**
  * A rejected input as it goes to the dead-letter topic: the reason, the field it names, where the
- * record came from, and the original bytes — as text when they are valid UTF-8, and always as
- * base64 so that nothing is lost.
+ * record came from, and the original key and value bytes — as text when they are valid UTF-8, and
+ * always as base64 so that nothing is lost.
  */
 public final class DeadLetter {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -44,6 +44,7 @@ public final class DeadLetter {
             g.writeNumberField("offset", offset);
             g.writeNumberField("timestamp", timestamp);
             g.writeStringField("key", key == null ? null : utf8OrNull(key));
+            g.writeStringField("keyBase64", key == null ? null : Base64.getEncoder().encodeToString(key));
             g.writeStringField("value", value == null ? null : utf8OrNull(value));
             g.writeStringField("valueBase64", value == null ? null : Base64.getEncoder().encodeToString(value));
             g.writeEndObject();

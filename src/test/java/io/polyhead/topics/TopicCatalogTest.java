@@ -77,7 +77,7 @@ class TopicCatalogTest {
                 "prediction.schema.json", List.of("task", "type", "prediction", "score", "trained", "taskEvents",
                         "newTask", "modelVersion"),
                 "dead-letter.schema.json", List.of("reason", "field", "topic", "partition", "offset", "timestamp",
-                        "key", "value", "valueBase64"));
+                        "key", "keyBase64", "value", "valueBase64"));
         for (var e : required.entrySet()) {
             for (JsonNode schema : List.of(
                     json.readTree(TOPICS_DIR.resolve("schemas").resolve(e.getKey()).toFile()),
