@@ -32,6 +32,9 @@ public final class StreamsSettings {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         // Room for every task's head entry between commits without flushing early.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // Never hold a task back waiting for one of its input partitions to catch up: the learner has no
+        // joins, so records of the input and by-task topics need no time alignment.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // Read events in large polls: the learner works in batches anyway.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         // Let the producer gather predictions into larger requests.

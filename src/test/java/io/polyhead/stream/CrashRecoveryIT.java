@@ -35,7 +35,16 @@ class CrashRecoveryIT extends StreamTestBase {
 
             Process second = ChildProcess.start(dir.resolve("second.log"), run);
             try {
-                outputs.readUntil(n, Duration.ofSeconds(180));
+                outputs.readUntil(n, Duration.ofSeconds(120));
+                if (outputs.total() < n) {
+                    // Keep the evidence: both logs and a thread dump of the stalled run.
+                    Path keep = Path.of("target", "crash-recovery-logs");
+                    Files.createDirectories(keep);
+                    Files.copy(dir.resolve("first.log"), keep.resolve("first.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    new ProcessBuilder("jcmd", Long.toString(second.pid()), "Thread.print")
+                            .redirectOutput(keep.resolve("second-threads.txt").toFile()).start().waitFor();
+                    Files.copy(dir.resolve("second.log"), keep.resolve("second.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
                 Thread.sleep(2000);
                 outputs.readUntil(n + 1, Duration.ofSeconds(3));
             } finally {
