@@ -57,6 +57,11 @@ public record Event(String task, String id, float[] features, Double label, Task
         return label != null;
     }
 
+    /** The same event with a timestamp (epoch ms): the record's, for an event that carries none. */
+    public Event withTimestamp(long newTimestamp) {
+        return new Event(task, id, features, label, type, classes, newTimestamp);
+    }
+
     /** The same event with another task id (used by the pooled baseline and by re-keying). */
     public Event withTask(String newTask) {
         return new Event(newTask, id, features, label, type, classes, timestamp);

@@ -61,6 +61,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private EventParser parser;
     private final List<Event> batch = new ArrayList<>();
     private final List<Record<byte[], byte[]>> unrestorable = new ArrayList<>();
+    /** The pending entries the restore kept, as stored: written back to consecutive slots if any were dropped. */
+    private final List<byte[]> keptEntries = new ArrayList<>();
     private final List<String> unrestorableReasons = new ArrayList<>();
     private long oldestPendingMs;
     private Counter predictions;
@@ -117,8 +119,10 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         parser = new EventParser(options.parser().withInputDim(learner.inputDim()));
         batch.clear();
         int waiting = pendingCount();
+        keptEntries.clear();
         for (int slot = 0; slot < waiting; slot++) {
-            ByteBuffer entry = ByteBuffer.wrap(pendingStore.get(slotKey(slot)));
+            byte[] stored = pendingStore.get(slotKey(slot));
+            ByteBuffer entry = ByteBuffer.wrap(stored);
             long recordTimestamp = entry.getLong();
             byte[] value = new byte[entry.remaining()];
             entry.get(value);
@@ -128,6 +132,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                 reason = learner.admit(event);
                 if (reason == null) {
                     batch.add(event);
+                    keptEntries.add(stored);
                     continue;
                 }
             } catch (InvalidEventException e) {
@@ -142,19 +147,15 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         oldestPendingMs = context.currentSystemTimeMs();
     }
 
-    /** After a restore that dropped slots, the kept events are written back to consecutive slots. */
+    /** After a restore that dropped slots, the kept entries move, unchanged, to consecutive slots. */
     private void rewritePending() {
         if (unrestorable.isEmpty()) {
             return;
         }
-        // Only the parsed events remain, so the kept ones go back into consecutive slots as JSON.
-        for (int slot = 0; slot < batch.size(); slot++) {
-            Event e = batch.get(slot);
-            byte[] json = io.polyhead.event.EventJson.toBytes(e);
-            pendingStore.put(slotKey(slot), ByteBuffer.allocate(Long.BYTES + json.length).putLong(e.timestamp())
-                    .put(json).array());
+        for (int slot = 0; slot < keptEntries.size(); slot++) {
+            pendingStore.put(slotKey(slot), keptEntries.get(slot));
         }
-        pendingStore.put(COUNT_KEY, Integer.toString(batch.size()).getBytes(StandardCharsets.UTF_8));
+        pendingStore.put(COUNT_KEY, Integer.toString(keptEntries.size()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends what the restore could not take back to the dead letters (a forward is not allowed in init). */
@@ -261,11 +262,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     /** The contract: an event without a timestamp takes its record's. */
     private static Event withTimestamp(Event event, long recordTimestamp) {
-        if (event.timestamp() != null) {
-            return event;
-        }
-        return new Event(event.task(), event.id(), event.features(), event.label(), event.type(), event.classes(),
-                recordTimestamp);
+        return event.timestamp() != null ? event : event.withTimestamp(recordTimestamp);
     }
 
     private int pendingCount() {

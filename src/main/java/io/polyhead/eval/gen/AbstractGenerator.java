@@ -16,7 +16,15 @@ abstract class AbstractGenerator implements StreamGenerator {
     final TaskSchedule schedule;
     private long index;
 
-    AbstractGenerator(GeneratorOptions options) {
+    private final String name;
+    private final TaskType type;
+    private final int inputDim;
+
+    /** The generator's command-line name, and the kind and width every one of its events has. */
+    AbstractGenerator(GeneratorOptions options, String name, TaskType type, int inputDim) {
+        this.name = name;
+        this.type = type;
+        this.inputDim = inputDim;
         this.random = new SplittableRandom(options.seed());
         this.params = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + 1);
         this.schedule = new TaskSchedule(options);
@@ -26,9 +34,8 @@ abstract class AbstractGenerator implements StreamGenerator {
     public final Event next() {
         long i = index++;
         int task = schedule.taskOf(i, random);
-        float[] x = new float[inputDim()];
+        float[] x = new float[inputDim];
         double label = draw(task, x);
-        TaskType type = type();
         return new Event(schedule.id(task), String.format("evt-%07d", i), x, label, type, null, START_MS + i);
     }
 
@@ -36,7 +43,19 @@ abstract class AbstractGenerator implements StreamGenerator {
     abstract double draw(int task, float[] x);
 
     /** The kind of every task of this stream. */
-    abstract TaskType type();
+    final TaskType type() {
+        return type;
+    }
+
+    @Override
+    public final int inputDim() {
+        return inputDim;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
 
     double gaussian() {
         return gaussian(random);

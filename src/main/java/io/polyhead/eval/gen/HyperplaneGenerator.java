@@ -21,7 +21,7 @@ public final class HyperplaneGenerator extends AbstractGenerator {
     private final double noise;
 
     public HyperplaneGenerator(GeneratorOptions options) {
-        super(options);
+        super(options, "hyperplane", TaskType.BINARY, options.dimOr(10));
         this.dim = options.dimOr(10);
         this.drift = options.drift();
         if (!(drift >= 0) || !Double.isFinite(drift)) {
@@ -64,21 +64,6 @@ public final class HyperplaneGenerator extends AbstractGenerator {
             }
         }
         return label;
-    }
-
-    @Override
-    TaskType type() {
-        return TaskType.BINARY;
-    }
-
-    @Override
-    public int inputDim() {
-        return dim;
-    }
-
-    @Override
-    public String name() {
-        return "hyperplane";
     }
 
     /** Task {@code t}'s current weights (a copy). */

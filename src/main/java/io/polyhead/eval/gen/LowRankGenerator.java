@@ -20,7 +20,7 @@ public final class LowRankGenerator extends AbstractGenerator {
     private final double noise;
 
     public LowRankGenerator(GeneratorOptions options) {
-        super(options);
+        super(options, "lowrank", options.kind(), options.dimOr(64));
         this.dim = options.dimOr(64);
         this.rank = options.rank();
         if (rank < 1 || rank > dim) {
@@ -61,21 +61,6 @@ public final class LowRankGenerator extends AbstractGenerator {
             return s + eps > 0 ? 1 : 0;
         }
         return 2 * s / Math.sqrt(rank) + eps;
-    }
-
-    @Override
-    TaskType type() {
-        return kind;
-    }
-
-    @Override
-    public int inputDim() {
-        return dim;
-    }
-
-    @Override
-    public String name() {
-        return "lowrank";
     }
 
     /** Task {@code t}'s coordinates in the shared subspace (a copy). */

@@ -14,7 +14,7 @@ public final class SinusoidGenerator extends AbstractGenerator {
     private final double[] phase;
 
     public SinusoidGenerator(GeneratorOptions options) {
-        super(options);
+        super(options, "sinusoid", TaskType.REGRESSION, 1);
         if (options.dim() != 0 && options.dim() != 1) {
             throw new IllegalArgumentException("sinusoid has input dimension 1. Got --dim " + options.dim());
         }
@@ -31,21 +31,6 @@ public final class SinusoidGenerator extends AbstractGenerator {
         double v = random.nextDouble(-5, 5);
         x[0] = (float) v;
         return amplitude[task] * Math.sin(x[0] + phase[task]);
-    }
-
-    @Override
-    TaskType type() {
-        return TaskType.REGRESSION;
-    }
-
-    @Override
-    public int inputDim() {
-        return 1;
-    }
-
-    @Override
-    public String name() {
-        return "sinusoid";
     }
 
     /** Amplitude of task {@code t}. */

@@ -15,7 +15,7 @@ public final class UnrelatedGenerator extends AbstractGenerator {
     private final double noise;
 
     public UnrelatedGenerator(GeneratorOptions options) {
-        super(options);
+        super(options, "unrelated", options.kind(), options.dimOr(64));
         this.dim = options.dimOr(64);
         this.kind = options.kind();
         this.noise = options.noiseOr(0.1);
@@ -36,21 +36,6 @@ public final class UnrelatedGenerator extends AbstractGenerator {
         }
         double y = s + noise * gaussian();
         return kind == TaskType.BINARY ? (y > 0 ? 1 : 0) : y;
-    }
-
-    @Override
-    TaskType type() {
-        return kind;
-    }
-
-    @Override
-    public int inputDim() {
-        return dim;
-    }
-
-    @Override
-    public String name() {
-        return "unrelated";
     }
 
     /** Task {@code t}'s weights (a copy). */
