@@ -130,7 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
             long produced = 0;
             try (EventProducer producer = new EventProducer(client, options.eventsTopic(), true,
                     rate > 0 ? RateLimiter.perSecond(rate) : null)) {
-                long lastRender = 0;
+                long lastRender = System.nanoTime(); // the first view once there is something to show
                 while (!stopping.get() && (events == 0 || produced < events)) {
                     produced++;
                     if (badEvery > 0 && produced % badEvery == 0) {
@@ -163,7 +163,9 @@ public final class DemoCommand implements Callable<Integer> {
                         }
                     }
                 }
-                show(view, produced, live, System.nanoTime() - start);
+                if (live) {
+                    show(view, produced, live, System.nanoTime() - start); // the final state, in place
+                }
                 view.summary(out, produced, (System.nanoTime() - start) / 1e9);
             } finally {
                 stop.countDown();

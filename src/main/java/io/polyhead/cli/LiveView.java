@@ -61,8 +61,9 @@ final class LiveView {
         sb.append(String.format(Locale.ROOT, "polyhead demo  %5.0fs   produced %d   predictions %d (%.0f/s)   tasks %d   "
                         + "dead letters %d%n", (now - startNanos) / 1e9, produced, count, rate, metrics.tasks().size(),
                 deadLetters));
-        sb.append(String.format(Locale.ROOT, "loss: all %.4f, last half %.4f; a new task's first 10 events %.4f%n%n",
-                metrics.meanLoss(), metrics.secondHalfLoss(), metrics.meanEarlyLoss(TaskMetrics.EARLY_SHORT, 0)));
+        sb.append(String.format(Locale.ROOT, "loss: all %s, last half %s; a new task's first 10 events %s%n%n",
+                num(metrics.meanLoss()), num(metrics.secondHalfLoss()),
+                num(metrics.meanEarlyLoss(TaskMetrics.EARLY_SHORT, 0))));
         sb.append(String.format(Locale.ROOT, "%-20s %-10s %8s %12s %12s  %s%n", "task", "type", "events", "first 10",
                 "recent", "learning"));
         List<TaskMetrics> tasks = new ArrayList<>(metrics.tasks());
@@ -77,6 +78,11 @@ final class LiveView {
             sb.append(String.format(Locale.ROOT, "... and %d more tasks%n", tasks.size() - rows));
         }
         return sb.toString();
+    }
+
+    /** A loss for the view: "-" until there is one. */
+    private static String num(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     /** How far a task's recent loss has come down from its first events' loss, as a bar. */

@@ -41,6 +41,8 @@ public final class StreamsSettings {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         // A rebalance after a restart waits for the old member otherwise; leave the group on close instead.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 15000);
+        // No global stores here; set so Kafka Streams 4.x does not warn at every start.
+        p.put("processing.exception.handler.global.enabled", true);
         p.putAll(client);
         return p;
     }
