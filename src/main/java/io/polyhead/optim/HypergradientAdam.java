@@ -58,6 +58,7 @@ public final class HypergradientAdam implements TrunkOptimizer {
     /** Decaying sum of past step directions (IDBD-style trace); equals the last direction when decay is 0. */
     private double[] trace;
     private double traceDecay;
+    private double riseFactor = 1.0;
     private double[] clipped;
 
     /**
@@ -121,7 +122,9 @@ public final class HypergradientAdam implements TrunkOptimizer {
         }
         if (direction != null && direction.length == params.length) {
             double[] past = traceDecay > 0 ? trace : direction;
-            rate = Math.min(maxRate, Math.max(minRate, rate * Math.exp(hyperRate * cosine(clipped, past))));
+            double c = cosine(clipped, past);
+            double beta = c > 0 ? riseFactor * hyperRate : hyperRate;
+            rate = Math.min(maxRate, Math.max(minRate, rate * Math.exp(beta * c)));
         } else {
             direction = new double[params.length];
         }
@@ -150,6 +153,26 @@ public final class HypergradientAdam implements TrunkOptimizer {
             throw new IllegalArgumentException("trace decay must be in [0, 1). Got: " + decay);
         }
         this.traceDecay = decay;
+        return this;
+    }
+
+    /**
+     * Lets α rise {@code factor} times faster than it falls: β·factor when the cosine is positive, β
+     * when it is negative. The hypergradient is greedy: it asks whether the next step would have been
+     * better longer, and that horizon of one step favours rates below the ones that learn fastest over
+     * thousands (the short-horizon bias of Wu, Ren, Liao and Grosse 2018). Measured on lowrank and
+     * sinusoid from a start of 1e-4, the symmetric rule climbed for ~10k events and then settled low;
+     * rising three times faster put every start within 15% of the best fixed rate
+     * ({@code polyhead bench meta}). 1 (the default) is the symmetric rule.
+     *
+     * @param factor at least 1, finite
+     * @return this optimiser
+     */
+    public HypergradientAdam withRiseFactor(double factor) {
+        if (!(factor >= 1) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("rise factor must be finite and at least 1. Got: " + factor);
+        }
+        this.riseFactor = factor;
         return this;
     }
 

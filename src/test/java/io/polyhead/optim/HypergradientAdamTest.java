@@ -384,4 +384,24 @@ class HypergradientAdamTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new HypergradientAdam(1e-3).withTrace(1.0));
     }
+
+    @Test
+    void theRateRisesByTheRiseFactorAndFallsByPlainBeta() {
+        // One coordinate, α0 = 0.01, β = 0.1, rise factor 3, no trace. After the first step the direction
+        // u1 has the sign of g1, so the cosine of the next gradient with it is +1 or -1 exactly.
+        HypergradientAdam hd = new HypergradientAdam(0.01, 0.1, 1e-6, 1.0, 10).withRiseFactor(3);
+        double[] theta = {0};
+        hd.step(theta, new double[] {1});
+        assertEquals(0.01, hd.learningRate(), 1e-15);
+        // g2 = 1 agrees with u1: α2 = 0.01 · exp(3 · 0.1 · 1) ≈ 0.0134986.
+        hd.step(theta, new double[] {1});
+        assertEquals(0.01 * Math.exp(0.3), hd.learningRate(), 1e-15);
+        assertEquals(0.0134986, hd.learningRate(), 1e-7);
+        // g3 = -1 disagrees with u2, which is positive (Adam's m2 = 0.19): α3 = α2 · exp(-0.1) ≈ 0.0122140.
+        hd.step(theta, new double[] {-1});
+        assertEquals(0.01 * Math.exp(0.3) * Math.exp(-0.1), hd.learningRate(), 1e-15);
+        assertEquals(0.0122140, hd.learningRate(), 1e-7);
+        assertThrows(IllegalArgumentException.class, () -> new HypergradientAdam(0.01).withRiseFactor(0.5));
+        assertThrows(IllegalArgumentException.class, () -> new HypergradientAdam(0.01).withRiseFactor(Double.NaN));
+    }
 }
