@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
             "Sutton's (1992) tracking task: 20 N(0,1) inputs, target the sum of the first five with signs +-1,",
             "one sign flipped after every 20 examples. One linear learner without bias, stepped by the LMS error.",
             "Prints the mean squared error over the last 10,000 examples (20k-30k by default) for Autostep",
-            "(Mahmood et al. 2012; mu 0.01, tau 1e4) and for each fixed rate of the grid.",
+            "(Mahmood et al. 2012; mu 0.02, tau 1e4, the bound on the step, not the rates) and for each fixed rate of the grid.",
             "",
             "Example: ./polyhead bench tracking --seed 1"})
 final class BenchTrackingCommand implements Callable<Integer> {

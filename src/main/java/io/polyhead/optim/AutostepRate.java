@@ -15,15 +15,23 @@ import java.util.Arrays;
  * weight {@code i} does, in this order:
  * <pre>
  *   v_i ← max(|δ x_i h_i|, v_i + (1/τ) α_i x_i² (|δ x_i h_i| − v_i))
- *   α_i ← α_i exp(μ δ x_i h_i / v_i)                  (where v_i ≠ 0)
- *   M   ← max(Σ_i α_i x_i², 1);   α_i ← α_i / M
- *   w_i ← w_i + α_i δ x_i
- *   h_i ← h_i (1 − α_i x_i²) + α_i δ x_i
+ *   α_i ← min(α_i exp(μ δ x_i h_i / v_i), 1)          (where v_i ≠ 0)
+ *   M   ← max(Σ_i α_i x_i², 1);   a_i ← α_i / M
+ *   w_i ← w_i + a_i δ x_i
+ *   h_i ← h_i (1 − a_i x_i²) + a_i δ x_i
  * </pre>
  * {@code h_i} traces {@code ∂w_i/∂log α_i}; {@code v_i} tracks the largest recent {@code |δ x_i h_i|},
  * so {@code μ δ x_i h_i / v_i} is at most {@code μ} in size and no rate moves by more than a factor
  * {@code e^μ} per step. {@code Σ α_i x_i²} is how far the output moves per unit of {@code δ}; dividing
  * by {@code M} caps that at 1.
+ *
+ * <p><b>Where this differs from the paper, and why.</b> The paper divides the stored rates by
+ * {@code M} ({@code α_i ← α_i / M}); here {@code M} shortens the step taken ({@code a_i}) and the rates
+ * learned are kept. Measured on Sutton's tracking task ({@code polyhead bench tracking}): whenever a
+ * heavy-tailed input makes {@code Σ α x² > 1}, the paper's rule cuts every rate for good, which held the
+ * five relevant rates near 0.05 against IDBD's 0.13 (MSE 2.2); bounding the step only gives 1.2. The
+ * bound on each step, the part that prevents overshoot, is the same. Since a rate above the bound then
+ * no longer feeds back into the error, rates are capped at {@link #MAX_RATE}.
  *
  * <p><b>Why it is exact for a head.</b> The derivation of {@code h} (IDBD's, kept by Autostep) assumes
  * the output is linear in the weights with {@code ∂z/∂w_i = x_i}. A head is linear in its input (the
@@ -43,8 +51,13 @@ import java.util.Arrays;
  * state unchanged. Not thread-safe.
  */
 public final class AutostepRate implements HeadRate {
-    /** The paper's meta step size μ. */
-    public static final double DEFAULT_META_RATE = 0.01;
+    /**
+     * The meta step size μ: twice the paper's 0.01. On Sutton's tracking task (10 seeds) μ 0.01 gave
+     * MSE 1.65 from an initial α of 0.01 and 1.47 from 0.05; μ 0.02 gave 1.21 from either.
+     */
+    public static final double DEFAULT_META_RATE = 0.02;
+    /** The largest step size a weight keeps: a rate of 1 alone moves a unit input's output by all of δ. */
+    public static final double MAX_RATE = 1.0;
     /** The paper's τ, the time scale of the normaliser's decay. */
     public static final double DEFAULT_TAU = 1e4;
 
@@ -58,18 +71,21 @@ public final class AutostepRate implements HeadRate {
     private double[] trace = new double[0];
     private double[] normaliser = new double[0];
 
-    /** Autostep with the paper's μ = 0.01 and τ = 10⁴; state is sized by the first update. */
+    /** Autostep with μ = {@value #DEFAULT_META_RATE} and the paper's τ = 10⁴; state is sized by the first update. */
     public AutostepRate(double initialRate) {
         this(initialRate, DEFAULT_META_RATE, DEFAULT_TAU);
     }
 
     /**
-     * @param initialRate every weight's starting α, positive and finite
+     * @param initialRate every weight's starting α, positive and at most {@value #MAX_RATE}
      * @param metaRate    μ, positive and finite
      * @param tau         τ, at least 1 (the normaliser decays over about τ steps)
      */
     public AutostepRate(double initialRate, double metaRate, double tau) {
         this.initialRate = Rates.checkRate("initial step size", initialRate);
+        if (initialRate > MAX_RATE) {
+            throw new IllegalArgumentException("initial step size must be at most " + MAX_RATE + ". Got: " + initialRate);
+        }
         this.metaRate = Rates.checkRate("meta step size", metaRate);
         if (!(tau >= 1) || !Double.isFinite(tau)) {
             throw new IllegalArgumentException("tau must be finite and at least 1. Got: " + tau);
@@ -114,7 +130,7 @@ public final class AutostepRate implements HeadRate {
             double v = Math.max(ag, normaliser[k] + alpha[k] * xi * xi * (ag - normaliser[k]) / tau);
             normaliser[k] = v;
             if (v != 0) {
-                alpha[k] *= Math.exp(metaRate * g / v);
+                alpha[k] = Math.min(MAX_RATE, alpha[k] * Math.exp(metaRate * g / v));
             }
             sum += alpha[k] * xi * xi;
         }
@@ -123,7 +139,6 @@ public final class AutostepRate implements HeadRate {
             double xi = i < n ? x[xOff + i] : 1.0;
             int k = base + i;
             double a = alpha[k] / m;
-            alpha[k] = a;
             w[wOff + i] += a * delta * xi;
             trace[k] = trace[k] * (1 - a * xi * xi) + a * delta * xi;
         }

@@ -11,12 +11,11 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sutton's (1992) tracking task, 30,000 examples, MSE over the last 10,000 (seed 1). Measured: the best
- * fixed-rate LMS of the grid 3.28 (at 0.03; the paper reports about 3.5), Autostep with the paper's
- * μ = 0.01, τ = 10⁴ and initial α = 0.01 2.20. Autostep does not reach IDBD's 1.5: it sends the fifteen
- * irrelevant rates toward 0 as IDBD does, but holds the five relevant ones near 0.04, below the optimum
- * of about 0.13 that Sutton found, because its normaliser tracks the largest recent |δ x h| and so damps
- * each increase.
+ * Sutton's (1992) tracking task, 30,000 examples, MSE over the last 10,000 (seed 1). The issue's bound:
+ * Autostep at most 1.6 where the best fixed rate of a grid gets about 3.5 (IDBD in the paper: 1.5 vs 3.5).
+ * Measured: the best fixed-rate LMS of the grid 3.28 (at 0.03), Autostep (μ 0.02, τ 10⁴, initial α
+ * 0.01) 1.23; over seeds 1-10 from 1.15 to 1.25. With the paper's own bound (rates divided by M for
+ * good) it was 2.2: see {@link AutostepRate}.
  */
 class TrackingExperimentTest {
     static final double[] GRID = {0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1};
@@ -39,8 +38,8 @@ class TrackingExperimentTest {
         double auto = TrackingExperiment.run(autostep, SEED);
         double lms = bestFixedRate(SEED);
         assertTrue(lms >= 3.0, "best fixed-rate LMS " + lms);
-        assertTrue(auto <= 2.5, "Autostep " + auto);
-        assertTrue(auto <= 0.75 * lms, "Autostep " + auto + " vs best LMS " + lms);
+        assertTrue(auto <= 1.6, "Autostep " + auto);
+        assertTrue(auto <= 0.5 * lms, "Autostep " + auto + " vs best LMS " + lms);
 
         double[] a = autostep.stepSizes();
         double relevant = Arrays.stream(a, 0, 5).min().orElseThrow();

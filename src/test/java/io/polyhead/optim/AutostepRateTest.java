@@ -59,7 +59,7 @@ class AutostepRateTest {
 
     @Test
     void oneStepNeverMovesTheOutputByMoreThanDelta() {
-        AutostepRate rate = new AutostepRate(100.0);
+        AutostepRate rate = new AutostepRate(1.0);
         double[] x = {1e3, -2e3};
         double[] w = {0.3, -0.2, 0.1};
         double before = output(w, x);
@@ -67,9 +67,35 @@ class AutostepRateTest {
         rate.update(0, w, 0, x, 0, 2, delta);
         double moved = output(w, x) - before;
         assertTrue(moved > 0 && moved <= delta * (1 + 1e-12), "output moved by " + moved);
-        double[] a = rate.stepSizes();
-        double effective = a[0] * x[0] * x[0] + a[1] * x[1] * x[1] + a[2];
-        assertTrue(effective <= 1 + 1e-12, "Σ α x² = " + effective);
+    }
+
+    @Test
+    void theBoundShortensTheStepAndKeepsTheRates() {
+        // α = 0.5, x = (1, 1), bias 1, δ = 1, first step (h = v = 0, no α moves).
+        // Σ α x² = 1.5 > 1, so M = 1.5 and a = 0.5 / 1.5 = 1/3: w = (1/3, 1/3, 1/3), the output moves by
+        // exactly δ. The rates stay 0.5 (the paper would store 1/3).
+        AutostepRate rate = new AutostepRate(0.5, 0.01, 1e4);
+        double[] w = new double[3];
+        rate.update(0, w, 0, new double[] {1, 1}, 0, 2, 1.0);
+        assertArrayEquals(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, w, EPS);
+        assertArrayEquals(new double[] {0.5, 0.5, 0.5}, rate.stepSizes(), EPS);
+        // Step 2, same x, δ = 1: δ x h = 1/3 for each weight, v = 1/3, so α = 0.5 e^{0.01}; M = 1.5 e^{0.01},
+        // a = 1/3 again and the traces h = (1/3)(1 − 1/3) + 1/3 = 5/9.
+        rate.update(0, w, 0, new double[] {1, 1}, 0, 2, 1.0);
+        assertArrayEquals(new double[] {0.5 * Math.exp(0.01), 0.5 * Math.exp(0.01), 0.5 * Math.exp(0.01)},
+                rate.stepSizes(), EPS);
+        assertArrayEquals(new double[] {2.0 / 3, 2.0 / 3, 2.0 / 3}, w, EPS);
+    }
+
+    @Test
+    void ratesStopAtOne() {
+        // The same agreeing input over and over: every rate grows by e^{μ} a step until it reaches 1.
+        AutostepRate rate = new AutostepRate(0.9, 0.5, 1e4);
+        double[] w = new double[2];
+        for (int t = 0; t < 50; t++) {
+            rate.update(0, w, 0, new double[] {1}, 0, 1, 1.0);
+        }
+        assertArrayEquals(new double[] {AutostepRate.MAX_RATE, AutostepRate.MAX_RATE}, rate.stepSizes(), 0.0);
     }
 
     @Test
@@ -199,6 +225,7 @@ class AutostepRateTest {
     @Test
     void settingsAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> new AutostepRate(0));
+        assertThrows(IllegalArgumentException.class, () -> new AutostepRate(1.5));
         assertThrows(IllegalArgumentException.class, () -> new AutostepRate(0.1, -1, 1e4));
         assertThrows(IllegalArgumentException.class, () -> new AutostepRate(0.1, 0.01, 0.5));
         assertThrows(IllegalArgumentException.class, () -> new AutostepRate(0, 2, 0.1, 0.01, 1e4));
