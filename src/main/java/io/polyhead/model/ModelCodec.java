@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class ModelCodec {
     /** Version of the entries this code writes. */
-    public static final int ENTRY_VERSION = 2;
+    public static final int ENTRY_VERSION = 3;
 
     private ModelCodec() {
     }
@@ -106,7 +106,7 @@ public final class ModelCodec {
                 out.writeInt(head.trunkHead().outputs());
                 // A task still choosing its start is stored with the candidate its blend trusts most: the
                 // candidates themselves are not stored, and a restored task continues from that one.
-                writeHead(out, head.trunkHead(), head.start() != null ? head.start().mostTrusted() : null);
+                writeHead(out, head.trunkHead(), head.start() != null ? head.start().winner() : null);
                 out.writeBoolean(head.blended());
                 if (head.blended()) {
                     writeHead(out, head.localHead(), null);
@@ -117,6 +117,11 @@ public final class ModelCodec {
                 }
                 NewTaskStart.Kind taken = head.start() != null ? null : head.startTaken();
                 out.writeUTF(taken == null ? "" : taken.name());
+                double[] losses = taken == null ? null : head.startLosses();
+                out.writeBoolean(losses != null);
+                if (losses != null) {
+                    writeDoubles(out, losses);
+                }
             }
         });
     }
@@ -157,8 +162,12 @@ public final class ModelCodec {
             }
             if (version >= 2) {
                 String taken = in.readUTF();
+                double[] losses = version >= 3 && in.readBoolean() ? readDoubles(in) : null;
+                if (losses != null && losses.length != 3) {
+                    throw new IOException("head " + key + " has " + losses.length + " start losses, not 3");
+                }
                 if (!taken.isEmpty()) {
-                    th.restoreStartTaken(NewTaskStart.Kind.valueOf(taken));
+                    th.restoreStart(NewTaskStart.Kind.valueOf(taken), losses);
                 }
             }
             learner.putHead(key, th);

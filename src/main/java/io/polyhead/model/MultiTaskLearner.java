@@ -483,7 +483,8 @@ public final class MultiTaskLearner {
             }
             if (total > 0 && explained >= EXPLAINED * total) {
                 th.beginStart(new NewTaskStart(headInputs(), prior.mean(), java.util.Arrays.copyOf(basis, rank),
-                        java.util.Arrays.copyOf(spread, rank), task.type() == TaskType.REGRESSION ? 0.5 : 1.0));
+                        java.util.Arrays.copyOf(spread, rank), task.type() != TaskType.REGRESSION,
+                        NewTaskStart.priorWeights(startLosses(task.type()))));
                 if (th.blend() != null) {
                     th.blend().trustTrunkAtFirst();
                 }
@@ -492,15 +493,27 @@ public final class MultiTaskLearner {
         return th;
     }
 
+    /** The window losses of the tasks of this kind that chose a start, in order of first appearance. */
+    private List<double[]> startLosses(TaskType type) {
+        List<double[]> losses = new ArrayList<>();
+        for (TaskHead th : heads.values()) {
+            double[] l = th.trunkHead().type() == type && th.trunkHead().outputs() == 1 ? th.startLosses() : null;
+            if (l != null) {
+                losses.add(l);
+            }
+        }
+        return losses;
+    }
+
     /** Whether tasks get a local head beside the trunk head (the shared model with a real trunk). */
     boolean blendsLocalHeads() {
         return config.model() == ModelKind.SHARED && config.localHeads() && trunk.parameterCount() > 0;
     }
 
-    private HeadRate newRate() {
+    private HeadRate newRate(int inputs) {
         return switch (config.headOptimizer()) {
             // Autostep: per-weight rates that adapt; starts at the head rate spread over the inputs.
-            case AUTOSTEP -> new AutostepRate(config.headRate() / (headInputs() + 1));
+            case AUTOSTEP -> new AutostepRate(Math.min(AutostepRate.MAX_RATE, config.headRate() / (inputs + 1)));
             case NLMS -> new NormalizedRate(config.headRate());
             case SGD -> new FixedRate(config.headRate());
         };
@@ -525,11 +538,11 @@ public final class MultiTaskLearner {
 
     /** A new, zero head for a task of this kind, with the configured rules. */
     TaskHead emptyTaskHead(TaskType type, int outputs) {
-        Head trunkHead = new Head(type, outputs, headInputs(), null, newRate());
+        Head trunkHead = new Head(type, outputs, headInputs(), null, newRate(headInputs()));
         if (!blendsLocalHeads()) {
             return new TaskHead(trunkHead, null, null);
         }
-        return new TaskHead(trunkHead, new Head(type, outputs, inputDim, null, newRate()), new LossBlend());
+        return new TaskHead(trunkHead, new Head(type, outputs, inputDim, null, newRate(inputDim)), new LossBlend());
     }
 
     private static float[] toFloats(double[] a) {

@@ -14,6 +14,7 @@ public final class TaskHead {
     private final LossBlend blend;
     private NewTaskStart start;
     private NewTaskStart.Kind startTaken;
+    private double[] startLosses;
 
     /**
      * @param trunkHead the head on the trunk's output (for baselines, on what the model feeds). Never null.
@@ -60,6 +61,14 @@ public final class TaskHead {
         return startTaken;
     }
 
+    /**
+     * The mean loss of each candidate (zero, mean, subspace) over this task's window, once it has chosen;
+     * null before, or when it had no candidates. A copy. New tasks learn their prior weights from these.
+     */
+    public double[] startLosses() {
+        return startLosses == null ? null : startLosses.clone();
+    }
+
     void beginStart(NewTaskStart s) {
         this.start = s;
     }
@@ -69,10 +78,12 @@ public final class TaskHead {
         double[] w = start.winner();
         System.arraycopy(w, 0, trunkHead.weightArray(), 0, w.length);
         startTaken = NewTaskStart.Kind.values()[start.best()];
+        startLosses = start.meanLosses();
         start = null;
     }
 
-    void restoreStartTaken(NewTaskStart.Kind kind) {
+    void restoreStart(NewTaskStart.Kind kind, double[] losses) {
         this.startTaken = kind;
+        this.startLosses = losses;
     }
 }

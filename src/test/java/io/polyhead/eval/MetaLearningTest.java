@@ -78,5 +78,11 @@ class MetaLearningTest {
         double on = newTaskLoss(Generators.Name.UNRELATED, binary, true);
         double off = newTaskLoss(Generators.Name.UNRELATED, binary, false);
         assertTrue(on <= 1.05 * off, "disagreeing binary: meta on " + on + ", off " + off);
+        // Tasks in a rank-2 subspace whose signs disagree: the heads share a subspace, so priors are
+        // offered, and their mean is wrong for many tasks.
+        GeneratorOptions signs = newTasks(5).withKind(TaskType.BINARY).withRank(2);
+        on = newTaskLoss(Generators.Name.LOWRANK, signs, true);
+        off = newTaskLoss(Generators.Name.LOWRANK, signs, false);
+        assertTrue(on <= 1.05 * off, "lowrank binary, signs disagree: meta on " + on + ", off " + off);
     }
 }

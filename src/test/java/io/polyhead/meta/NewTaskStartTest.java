@@ -1,16 +1,20 @@
 package io.polyhead.meta;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NewTaskStartTest {
+    private static final double[] UNIFORM = {1.0 / 3, 1.0 / 3, 1.0 / 3};
 
     /** One input, basis along the input's weight: head = mean + c · (1, 0). */
     private static NewTaskStart rankOne(double spread) {
-        return new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}}, new double[] {spread}, 0.5);
+        return new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}}, new double[] {spread}, false, UNIFORM);
     }
 
     @Test
@@ -42,7 +46,7 @@ class NewTaskStartTest {
     @Test
     void keepsTheZeroStartWhenThePriorIsWrong() {
         // The prior mean says weight +2; the task's weight is -2 and the subspace knows no other direction.
-        NewTaskStart s = new NewTaskStart(1, new double[] {2, 0}, new double[0][], new double[0], 0.5);
+        NewTaskStart s = new NewTaskStart(1, new double[] {2, 0}, new double[0][], new double[0], false, UNIFORM);
         double[] z = new double[3];
         for (int i = 0; i < NewTaskStart.WINDOW; i++) {
             double x = (i % 5) - 2.0;
@@ -62,11 +66,48 @@ class NewTaskStartTest {
     }
 
     @Test
-    void blendFavoursTheSubspaceStartBeforeAnyLabelAndThenTheBestRecentLoss() {
-        NewTaskStart s = rankOne(1.0);
+    void blendIsThePriorBeforeAnyLabelThenExponentialWeightsOnSummedLosses() {
+        double[] prior = {0.2, 0.3, 0.5};
+        NewTaskStart regression = new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}},
+                new double[] {1.0}, false, prior);
         double[] w = new double[3];
-        s.blendWeights(w);
-        assertEquals(16.0 / 18, w[2], 1e-12);
-        assertEquals(1.0, w[0] + w[1] + w[2], 1e-12);
+        regression.blendWeights(w);
+        assertArrayEquals(prior, w, 1e-15);
+        // Two labels with losses (4, 1, 0.5) and (2, 1, 0.5): sums (6, 2, 1). Squared loss: η = 2 labels /
+        // the best sum 1 = 2, weights ∝ π_k exp(−2 (L_k − 1)) = (0.2 e^{-10}, 0.3 e^{-2}, 0.5).
+        regression.learn(new double[] {1}, 0, new double[] {4, 1, 0.5}, new double[3]);
+        regression.learn(new double[] {1}, 0, new double[] {2, 1, 0.5}, new double[3]);
+        regression.blendWeights(w);
+        double[] expected = {0.2 * Math.exp(-10), 0.3 * Math.exp(-2), 0.5};
+        double total = expected[0] + expected[1] + expected[2];
+        assertArrayEquals(new double[] {expected[0] / total, expected[1] / total, expected[2] / total}, w, 1e-15);
+
+        // Log loss: η = 1 whatever the scale, so the weights are the Bayesian posterior over the candidates.
+        NewTaskStart binary = new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}},
+                new double[] {1.0}, true, prior);
+        binary.learn(new double[] {1}, 0, new double[] {0.7, 0.2, 1.5}, new double[3]);
+        binary.blendWeights(w);
+        expected = new double[] {0.2 * Math.exp(-0.5), 0.3, 0.5 * Math.exp(-1.3)};
+        total = expected[0] + expected[1] + expected[2];
+        assertArrayEquals(new double[] {expected[0] / total, expected[1] / total, expected[2] / total}, w, 1e-15);
+        assertEquals(NewTaskStart.Kind.MEAN.ordinal(), binary.best());
+    }
+
+    @Test
+    void priorWeightsMultiplyEachEarlierTasksLossRatios() {
+        assertArrayEquals(UNIFORM, NewTaskStart.priorWeights(List.of()), 1e-15);
+        // Ratios to the zero start: task 1 (1, 2, 0.5), task 2 (1, 1, 0.25): products (1, 2, 0.125),
+        // so π ∝ (1, 1/2, 8) = (0.125, 0.0625, 1) / 1.1875. An entry with a zero loss is skipped.
+        double[] pi = NewTaskStart.priorWeights(List.of(new double[] {0, 1, 1}, new double[] {2, 4, 1},
+                new double[] {4, 4, 1}));
+        assertArrayEquals(new double[] {0.125 / 1.1875, 0.0625 / 1.1875, 1 / 1.1875}, pi, 1e-12);
+        // Only the most recent 16 tasks count: 16 where the subspace lost 2x hide an older one it won 1000x.
+        List<double[]> many = new ArrayList<>();
+        many.add(new double[] {1, 1, 0.001});
+        for (int i = 0; i < 16; i++) {
+            many.add(new double[] {1, 1, 2});
+        }
+        pi = NewTaskStart.priorWeights(many);
+        assertEquals(Math.pow(2, -16) / (2 + Math.pow(2, -16)), pi[2], 1e-15);
     }
 }

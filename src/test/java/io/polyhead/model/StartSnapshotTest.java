@@ -35,7 +35,7 @@ class StartSnapshotTest {
         }
         assertNotNull(choosing, "a new task started from the priors");
         TaskHead original = learner.heads().get(choosing);
-        double[] best = original.start().mostTrusted();
+        double[] best = original.start().winner();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         LearnerSnapshot.write(learner, bytes);
         MultiTaskLearner loaded = LearnerSnapshot.read(new ByteArrayInputStream(bytes.toByteArray()));
@@ -43,5 +43,32 @@ class StartSnapshotTest {
         assertNull(restored.start(), "candidates are not stored");
         assertArrayEquals(best, restored.trunkHead().weights(), 0.0);
         assertNull(restored.startTaken(), "a start still being chosen is not recorded as taken");
+    }
+
+    @Test
+    void theStartsTakenAndTheirWindowLossesAreRestored() throws Exception {
+        StreamGenerator gen = Generators.create(Generators.Name.SINUSOID,
+                GeneratorOptions.defaults().withTasks(30).withNewTaskEvery(400, 6).withSeed(8));
+        MultiTaskLearner learner = new MultiTaskLearner(LearnerConfig.defaults());
+        for (int i = 0; i < 8000; i++) {
+            Event e = gen.next();
+            learner.admit(e);
+            learner.learn(List.of(e));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LearnerSnapshot.write(learner, bytes);
+        MultiTaskLearner loaded = LearnerSnapshot.read(new ByteArrayInputStream(bytes.toByteArray()));
+        int chosen = 0;
+        for (Map.Entry<String, TaskHead> h : learner.heads().entrySet()) {
+            TaskHead restored = loaded.heads().get(h.getKey());
+            if (h.getValue().startLosses() != null) {
+                chosen++;
+                assertArrayEquals(h.getValue().startLosses(), restored.startLosses(), 0.0, h.getKey());
+            } else {
+                assertNull(restored.startLosses(), h.getKey());
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(h.getValue().startTaken(), restored.startTaken(), h.getKey());
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(chosen >= 5, "tasks that chose a start: " + chosen);
     }
 }
