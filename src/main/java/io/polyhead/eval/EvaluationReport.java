@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.polyhead.event.TaskType;
+import io.polyhead.meta.NewTaskStart;
 import io.polyhead.model.TaskHead;
 import io.polyhead.model.MultiTaskLearner;
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
                     finite(t.meanLoss()), finite(t.accuracy()),
                     t.type() == TaskType.REGRESSION ? finite(t.meanLoss()) : null,
                     finite(t.first10Loss()), finite(t.first20Loss()), rate, trust,
-                    head == null || head.startTaken() == null ? null : head.startTaken().jsonName()));
+                    head == null || head.startCandidate() < 0 ? null : NewTaskStart.nameOf(head.startCandidate())));
         }
         for (TaskHead h : learner.heads().values()) {
             rateSum += h.trunkHead().rate().meanRate();

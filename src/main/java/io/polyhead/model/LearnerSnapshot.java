@@ -27,8 +27,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class LearnerSnapshot {
     /** "PLYH". */
     static final int MAGIC = 0x504C5948;
-    /** The version this code writes. */
-    public static final int FORMAT_VERSION = 2;
+    /**
+     * The version this code writes. 2 added the meta-learner switch and the start each task kept; 3
+     * keeps each task's start candidate with its rate and the candidates' window losses, from which new
+     * tasks learn their prior weights.
+     */
+    public static final int FORMAT_VERSION = 3;
 
     private LearnerSnapshot() {
     }

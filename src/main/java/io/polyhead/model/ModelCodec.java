@@ -115,12 +115,10 @@ public final class ModelCodec {
                     out.writeDouble(head.blend().localLoss());
                     out.writeDouble(head.blend().initialTrunkWeight());
                 }
-                NewTaskStart.Kind taken = head.start() != null ? null : head.startTaken();
-                out.writeUTF(taken == null ? "" : taken.name());
-                double[] losses = taken == null ? null : head.startLosses();
-                out.writeBoolean(losses != null);
-                if (losses != null) {
-                    writeDoubles(out, losses);
+                int taken = head.start() != null ? -1 : head.startCandidate();
+                out.writeInt(taken);
+                if (taken >= 0) {
+                    writeDoubles(out, head.startLosses());
                 }
             }
         });
@@ -160,14 +158,25 @@ public final class ModelCodec {
                     th.blend().restoreInitialTrunkWeight(in.readDouble());
                 }
             }
-            if (version >= 2) {
+            if (version == 2) {
+                // Format 2 kept the start's kind; all its starts ran at rate 0.25, and no losses were kept.
                 String taken = in.readUTF();
-                double[] losses = version >= 3 && in.readBoolean() ? readDoubles(in) : null;
-                if (losses != null && losses.length != 3) {
-                    throw new IOException("head " + key + " has " + losses.length + " start losses, not 3");
-                }
                 if (!taken.isEmpty()) {
-                    th.restoreStart(NewTaskStart.Kind.valueOf(taken), losses);
+                    th.restoreStart(NewTaskStart.candidate(NewTaskStart.Kind.valueOf(taken), 0.25), null);
+                }
+            } else if (version >= 3) {
+                int taken = in.readInt();
+                if (taken >= NewTaskStart.CANDIDATES) {
+                    throw new IOException("head " + key + " kept start candidate " + taken + "; this build has "
+                            + NewTaskStart.CANDIDATES);
+                }
+                if (taken >= 0) {
+                    double[] losses = readDoubles(in);
+                    if (losses.length != NewTaskStart.CANDIDATES) {
+                        throw new IOException("head " + key + " has " + losses.length + " start losses, not "
+                                + NewTaskStart.CANDIDATES);
+                    }
+                    th.restoreStart(taken, losses);
                 }
             }
             learner.putHead(key, th);

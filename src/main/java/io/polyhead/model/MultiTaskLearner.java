@@ -285,12 +285,12 @@ public final class MultiTaskLearner {
             double[][] startProbs = null;
             if (start != null) {
                 // The candidates predict; their blend stands in for the trunk head's output.
-                startZ = new double[3];
-                startProbs = new double[3][1];
-                double[] weights = new double[3];
+                startZ = new double[NewTaskStart.CANDIDATES];
+                startProbs = new double[NewTaskStart.CANDIDATES][1];
+                double[] weights = new double[NewTaskStart.CANDIDATES];
                 start.outputs(in, i * m, startZ);
                 start.blendWeights(weights);
-                for (int c = 0; c < 3; c++) {
+                for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
                     HeadLoss.scores(type, new double[] {startZ[c]}, 1, startProbs[c]);
                     probs[0] += weights[c] * startProbs[c][0];
                 }
@@ -318,9 +318,9 @@ public final class MultiTaskLearner {
                 double y = e.label();
                 double[] delta = new double[k];
                 if (start != null) {
-                    double[] losses = new double[3];
-                    double[] startDeltas = new double[3];
-                    for (int c = 0; c < 3; c++) {
+                    double[] losses = new double[NewTaskStart.CANDIDATES];
+                    double[] startDeltas = new double[NewTaskStart.CANDIDATES];
+                    for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
                         double[] d1 = new double[1];
                         losses[c] = HeadLoss.lossAndDelta(type, new double[] {startZ[c]}, 1, y, startProbs[c], d1);
                         startDeltas[c] = d1[0];
@@ -371,7 +371,7 @@ public final class MultiTaskLearner {
             } else if (startLosses[i] != null) {
                 // The start was chosen earlier in this batch: the kept candidate's delta trains the head
                 // (its weights are that candidate's, as they were when this event was predicted).
-                th.trunkHead().learn(in, i * m, new double[] {startDeltaArrays[i][th.startTaken().ordinal()]});
+                th.trunkHead().learn(in, i * m, new double[] {startDeltaArrays[i][th.startCandidate()]});
             } else {
                 th.trunkHead().learn(in, i * m, deltas[i]);
             }

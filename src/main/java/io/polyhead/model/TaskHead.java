@@ -13,7 +13,8 @@ public final class TaskHead {
     private final Head localHead;
     private final LossBlend blend;
     private NewTaskStart start;
-    private NewTaskStart.Kind startTaken;
+    /** The candidate kept ({@link NewTaskStart#nameOf}); -1 before or without one. */
+    private int startTaken = -1;
     private double[] startLosses;
 
     /**
@@ -58,6 +59,11 @@ public final class TaskHead {
 
     /** Which start the task kept, or null (no prior was available, or still deciding). */
     public NewTaskStart.Kind startTaken() {
+        return startTaken < 0 ? null : NewTaskStart.kindOf(startTaken);
+    }
+
+    /** The candidate the task kept, start and rate ({@link NewTaskStart#nameOf}); -1 when none. */
+    public int startCandidate() {
         return startTaken;
     }
 
@@ -77,13 +83,13 @@ public final class TaskHead {
     void keepBestStart() {
         double[] w = start.winner();
         System.arraycopy(w, 0, trunkHead.weightArray(), 0, w.length);
-        startTaken = NewTaskStart.Kind.values()[start.best()];
+        startTaken = start.best();
         startLosses = start.meanLosses();
         start = null;
     }
 
-    void restoreStart(NewTaskStart.Kind kind, double[] losses) {
-        this.startTaken = kind;
+    void restoreStart(int candidate, double[] losses) {
+        this.startTaken = candidate;
         this.startLosses = losses;
     }
 }

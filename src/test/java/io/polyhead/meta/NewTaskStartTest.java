@@ -3,33 +3,58 @@ package io.polyhead.meta;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NewTaskStartTest {
-    private static final double[] UNIFORM = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+    private static final int N = NewTaskStart.CANDIDATES;
+    private static final int ZERO_025 = NewTaskStart.candidate(NewTaskStart.Kind.ZERO, 0.25);
+    private static final int MEAN_025 = NewTaskStart.candidate(NewTaskStart.Kind.MEAN, 0.25);
+    private static final int SUBSPACE = NewTaskStart.candidate(NewTaskStart.Kind.SUBSPACE, Double.NaN);
+
+    private static double[] uniform() {
+        double[] p = new double[N];
+        Arrays.fill(p, 1.0 / N);
+        return p;
+    }
 
     /** One input, basis along the input's weight: head = mean + c · (1, 0). */
     private static NewTaskStart rankOne(double spread) {
-        return new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}}, new double[] {spread}, false, UNIFORM);
+        return new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}}, new double[] {spread}, false, uniform());
+    }
+
+    @Test
+    void candidatesAreEveryStartAtEveryRateAndTheSubspace() {
+        assertEquals(7, N);
+        assertEquals("zero@0.05", NewTaskStart.nameOf(0));
+        assertEquals("mean@1.0", NewTaskStart.nameOf(5));
+        assertEquals("subspace", NewTaskStart.nameOf(SUBSPACE));
+        assertEquals(NewTaskStart.Kind.MEAN, NewTaskStart.kindOf(MEAN_025));
+        assertEquals(0.25, NewTaskStart.rateOf(MEAN_025));
+        assertTrue(Double.isNaN(NewTaskStart.rateOf(SUBSPACE)));
+        assertThrows(IllegalArgumentException.class, () -> NewTaskStart.candidate(NewTaskStart.Kind.ZERO, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> new NewTaskStart(1, new double[2], new double[0][],
+                new double[0], false, new double[] {1, 1, 1}));
     }
 
     @Test
     void subspaceCoordinatesFollowRecursiveLeastSquaresByHand() {
         NewTaskStart s = rankOne(2.0);
         double[] x = {3};
-        double[] z = new double[3];
+        double[] z = new double[N];
         s.outputs(x, 0, z);
-        assertEquals(0.0, z[0], 0.0);   // zero head
-        assertEquals(1.5, z[1], 1e-12); // mean head: 0.5 * 3
-        assertEquals(1.5, z[2], 1e-12); // subspace starts at the mean
+        assertEquals(0.0, z[ZERO_025], 0.0);     // zero head
+        assertEquals(1.5, z[MEAN_025], 1e-12);   // mean head: 0.5 * 3
+        assertEquals(1.5, z[SUBSPACE], 1e-12);   // subspace starts at the mean
         double y = 6; // the task's weight is 2
-        double[] losses = new double[3];
-        double[] deltas = new double[3];
-        for (int k = 0; k < 3; k++) {
+        double[] losses = new double[N];
+        double[] deltas = new double[N];
+        for (int k = 0; k < N; k++) {
             losses[k] = (z[k] - y) * (z[k] - y);
             deltas[k] = 2 * (y - z[k]);
         }
@@ -38,76 +63,108 @@ class NewTaskStartTest {
         // gain = P p / (noise + p P p) = 12 / 36.4; c = gain * (y - z) = 12 / 36.4 * 4.5
         double c = 12 / 36.4 * 4.5;
         s.outputs(x, 0, z);
-        assertEquals(1.5 + 3 * c, z[2], 1e-12);
-        // NLMS on the mean head: step 0.25 * 9 / (1 + 9) = 0.225, times x on the weight, 1 on the bias
-        assertEquals(1.5 + 0.225 * 3 * 3 + 0.225, z[1], 1e-12);
+        assertEquals(1.5 + 3 * c, z[SUBSPACE], 1e-12);
+        // NLMS on the mean head at 0.25: step 0.25 * 9 / (1 + 9) = 0.225, times x on the weight, 1 on the bias
+        assertEquals(1.5 + 0.225 * 3 * 3 + 0.225, z[MEAN_025], 1e-12);
+        // ... and at rate 1 the step is 0.9: the output moves by 0.9 * 10 * 4.5 / 10 of the error 4.5.
+        assertEquals(1.5 + 0.9 * 3 * 3 + 0.9, z[NewTaskStart.candidate(NewTaskStart.Kind.MEAN, 1.0)], 1e-12);
     }
 
     @Test
-    void keepsTheZeroStartWhenThePriorIsWrong() {
+    void keepsAZeroStartWhenThePriorIsWrong() {
         // The prior mean says weight +2; the task's weight is -2 and the subspace knows no other direction.
-        NewTaskStart s = new NewTaskStart(1, new double[] {2, 0}, new double[0][], new double[0], false, UNIFORM);
-        double[] z = new double[3];
+        NewTaskStart s = new NewTaskStart(1, new double[] {2, 0}, new double[0][], new double[0], false, uniform());
+        double[] z = new double[N];
         for (int i = 0; i < NewTaskStart.WINDOW; i++) {
             double x = (i % 5) - 2.0;
             double y = -2 * x;
             s.outputs(new double[] {x}, 0, z);
-            double[] losses = new double[3];
-            double[] deltas = new double[3];
-            for (int k = 0; k < 3; k++) {
+            double[] losses = new double[N];
+            double[] deltas = new double[N];
+            for (int k = 0; k < N; k++) {
                 losses[k] = (z[k] - y) * (z[k] - y);
                 deltas[k] = 2 * (y - z[k]);
             }
             s.learn(new double[] {x}, 0, losses, deltas);
         }
         assertFalse(s.active());
-        assertEquals(NewTaskStart.Kind.ZERO.ordinal(), s.best());
-        assertTrue(s.meanLoss(NewTaskStart.Kind.ZERO) < s.meanLoss(NewTaskStart.Kind.MEAN));
+        assertEquals(NewTaskStart.Kind.ZERO, NewTaskStart.kindOf(s.best()));
+        double[] l = s.meanLosses();
+        assertTrue(l[s.best()] < l[MEAN_025] && l[s.best()] < l[SUBSPACE], Arrays.toString(l));
     }
 
     @Test
     void blendIsThePriorBeforeAnyLabelThenExponentialWeightsOnSummedLosses() {
-        double[] prior = {0.2, 0.3, 0.5};
+        double[] prior = {0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.3};
         NewTaskStart regression = new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}},
                 new double[] {1.0}, false, prior);
-        double[] w = new double[3];
+        double[] w = new double[N];
         regression.blendWeights(w);
         assertArrayEquals(prior, w, 1e-15);
-        // Two labels with losses (4, 1, 0.5) and (2, 1, 0.5): sums (6, 2, 1). Squared loss: η = 2 labels /
-        // the best sum 1 = 2, weights ∝ π_k exp(−2 (L_k − 1)) = (0.2 e^{-10}, 0.3 e^{-2}, 0.5).
-        regression.learn(new double[] {1}, 0, new double[] {4, 1, 0.5}, new double[3]);
-        regression.learn(new double[] {1}, 0, new double[] {2, 1, 0.5}, new double[3]);
+        // Two labels, each candidate's losses summing to L = (6, 6, 6, 6, 6, 2, 1). Squared loss: η = 2 labels
+        // / the best sum 1 = 2, weights ∝ π_k exp(−2 (L_k − 1)).
+        double[] first = {4, 4, 4, 4, 4, 1, 0.5};
+        double[] second = {2, 2, 2, 2, 2, 1, 0.5};
+        regression.learn(new double[] {1}, 0, first, new double[N]);
+        regression.learn(new double[] {1}, 0, second, new double[N]);
         regression.blendWeights(w);
-        double[] expected = {0.2 * Math.exp(-10), 0.3 * Math.exp(-2), 0.5};
-        double total = expected[0] + expected[1] + expected[2];
-        assertArrayEquals(new double[] {expected[0] / total, expected[1] / total, expected[2] / total}, w, 1e-15);
+        double[] expected = new double[N];
+        double total = 0;
+        for (int k = 0; k < N; k++) {
+            expected[k] = prior[k] * Math.exp(-2 * (first[k] + second[k] - 1));
+            total += expected[k];
+        }
+        for (int k = 0; k < N; k++) {
+            expected[k] /= total;
+        }
+        assertArrayEquals(expected, w, 1e-15);
+        assertEquals(SUBSPACE, regression.best());
 
         // Log loss: η = 1 whatever the scale, so the weights are the Bayesian posterior over the candidates.
         NewTaskStart binary = new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}},
                 new double[] {1.0}, true, prior);
-        binary.learn(new double[] {1}, 0, new double[] {0.7, 0.2, 1.5}, new double[3]);
+        double[] losses = {0.7, 0.7, 0.7, 0.2, 0.2, 0.2, 1.5};
+        binary.learn(new double[] {1}, 0, losses, new double[N]);
         binary.blendWeights(w);
-        expected = new double[] {0.2 * Math.exp(-0.5), 0.3, 0.5 * Math.exp(-1.3)};
-        total = expected[0] + expected[1] + expected[2];
-        assertArrayEquals(new double[] {expected[0] / total, expected[1] / total, expected[2] / total}, w, 1e-15);
-        assertEquals(NewTaskStart.Kind.MEAN.ordinal(), binary.best());
+        total = 0;
+        for (int k = 0; k < N; k++) {
+            expected[k] = prior[k] * Math.exp(-(losses[k] - 0.2));
+            total += expected[k];
+        }
+        for (int k = 0; k < N; k++) {
+            expected[k] /= total;
+        }
+        assertArrayEquals(expected, w, 1e-15);
+        assertEquals(NewTaskStart.candidate(NewTaskStart.Kind.MEAN, 1.0), binary.best());
     }
 
     @Test
-    void priorWeightsMultiplyEachEarlierTasksLossRatios() {
-        assertArrayEquals(UNIFORM, NewTaskStart.priorWeights(List.of()), 1e-15);
-        // Ratios to the zero start: task 1 (1, 2, 0.5), task 2 (1, 1, 0.25): products (1, 2, 0.125),
-        // so π ∝ (1, 1/2, 8) = (0.125, 0.0625, 1) / 1.1875. An entry with a zero loss is skipped.
-        double[] pi = NewTaskStart.priorWeights(List.of(new double[] {0, 1, 1}, new double[] {2, 4, 1},
-                new double[] {4, 4, 1}));
-        assertArrayEquals(new double[] {0.125 / 1.1875, 0.0625 / 1.1875, 1 / 1.1875}, pi, 1e-12);
+    void priorWeightsMultiplyTheEarlierTasksLikelihoods() {
+        // No evidence: each start a third, split evenly among its rates.
+        double[] base = {1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 3};
+        assertArrayEquals(base, NewTaskStart.priorWeights(List.of()), 1e-15);
+        // Two tasks: π_k ∝ base_k / (L_1k L_2k). An entry with a zero loss and one of the wrong length are skipped.
+        double[] t1 = {1, 1, 1, 2, 2, 2, 0.5};
+        double[] t2 = {1, 1, 1, 1, 1, 1, 0.25};
+        double[] pi = NewTaskStart.priorWeights(List.of(new double[] {0, 1, 1, 1, 1, 1, 1}, t1, new double[] {1, 2, 3}, t2));
+        double[] expected = new double[N];
+        double total = 0;
+        for (int k = 0; k < N; k++) {
+            expected[k] = base[k] / (t1[k] * t2[k]);
+            total += expected[k];
+        }
+        for (int k = 0; k < N; k++) {
+            expected[k] /= total;
+        }
+        assertArrayEquals(expected, pi, 1e-12);
         // Only the most recent 16 tasks count: 16 where the subspace lost 2x hide an older one it won 1000x.
         List<double[]> many = new ArrayList<>();
-        many.add(new double[] {1, 1, 0.001});
+        many.add(new double[] {1, 1, 1, 1, 1, 1, 0.001});
         for (int i = 0; i < 16; i++) {
-            many.add(new double[] {1, 1, 2});
+            many.add(new double[] {1, 1, 1, 1, 1, 1, 2});
         }
         pi = NewTaskStart.priorWeights(many);
-        assertEquals(Math.pow(2, -16) / (2 + Math.pow(2, -16)), pi[2], 1e-15);
+        double sub = Math.pow(2, -16) / 3;
+        assertEquals(sub / (6.0 / 9 + sub), pi[SUBSPACE], 1e-15);
     }
 }

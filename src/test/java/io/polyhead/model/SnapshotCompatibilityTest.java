@@ -1,9 +1,14 @@
 package io.polyhead.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.polyhead.eval.gen.GeneratorOptions;
+import io.polyhead.eval.gen.Generators;
+import io.polyhead.eval.gen.StreamGenerator;
 import io.polyhead.event.Event;
 import io.polyhead.event.Prediction;
+import io.polyhead.meta.NewTaskStart;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +19,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Old snapshots still load and predict as they did: a snapshot written by format version 1 is
- * committed with the predictions it gave, and must give them again.
+ * Old snapshots still load and predict as they did: snapshots written by format versions 1 and 2 are
+ * committed with the predictions they gave, and must give them again. Version 2 (meta-learner on,
+ * sinusoid tasks appearing over time) also has tasks that chose a start before starts had rates.
  *
  * <p>To write a fixture for a new format version, run {@link #main} from the project directory.
  */
@@ -49,6 +55,38 @@ class SnapshotCompatibilityTest {
         }
         String[] lines = expected.strip().split("\n");
         List<Prediction> got = predict(learner);
+        assertEquals(lines.length, got.size());
+        for (int i = 0; i < lines.length; i++) {
+            assertEquals(Double.parseDouble(lines[i]), got.get(i).score(), 1e-12, "probe " + i);
+        }
+    }
+
+    @Test
+    void version2SnapshotLoadsWithItsStartsAndPredictsAsWhenSaved() throws IOException {
+        MultiTaskLearner learner;
+        try (InputStream in = getClass().getResourceAsStream("/snapshots/learner-v2.snap")) {
+            learner = LearnerSnapshot.read(in);
+        }
+        String expected;
+        try (InputStream in = getClass().getResourceAsStream("/snapshots/learner-v2.expected")) {
+            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        // Written with 3,200 events of `sinusoid` (14 tasks, 6 at first, a new one every 300, seed 8),
+        // hidden 16,8, batch 16; probes: 60 events of `sinusoid` seed 99 without labels.
+        assertEquals(NewTaskStart.Kind.MEAN, learner.heads().get("task-007").startTaken());
+        assertEquals("mean@0.25", NewTaskStart.nameOf(learner.heads().get("task-007").startCandidate()));
+        assertEquals(NewTaskStart.Kind.SUBSPACE, learner.heads().get("task-013").startTaken());
+        assertNull(learner.heads().get("task-013").startLosses(), "format 2 kept no window losses");
+        assertNull(learner.heads().get("task-000").startTaken());
+        StreamGenerator probes = Generators.create(Generators.Name.SINUSOID, GeneratorOptions.defaults().withTasks(14).withSeed(99));
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            Event e = probes.next();
+            events.add(new Event(e.task(), e.id(), e.features(), null, null, null, null));
+        }
+        events.forEach(learner::admit);
+        List<Prediction> got = learner.learn(events);
+        String[] lines = expected.strip().split("\n");
         assertEquals(lines.length, got.size());
         for (int i = 0; i < lines.length; i++) {
             assertEquals(Double.parseDouble(lines[i]), got.get(i).score(), 1e-12, "probe " + i);
