@@ -140,8 +140,8 @@ class NewTaskStartTest {
 
     @Test
     void priorWeightsMultiplyTheEarlierTasksLikelihoods() {
-        // No evidence: each start a third, split evenly among its rates.
-        double[] base = {1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 3};
+        // No evidence: half for the subspace start, the rest split evenly.
+        double[] base = {1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 2};
         assertArrayEquals(base, NewTaskStart.priorWeights(List.of()), 1e-15);
         // Two tasks: π_k ∝ base_k / (L_1k L_2k). An entry with a zero loss and one of the wrong length are skipped.
         double[] t1 = {1, 1, 1, 2, 2, 2, 0.5};
@@ -164,7 +164,7 @@ class NewTaskStartTest {
             many.add(new double[] {1, 1, 1, 1, 1, 1, 2});
         }
         pi = NewTaskStart.priorWeights(many);
-        double sub = Math.pow(2, -16) / 3;
-        assertEquals(sub / (6.0 / 9 + sub), pi[SUBSPACE], 1e-15);
+        double sub = Math.pow(2, -16) / 2;
+        assertEquals(sub / (6.0 / 12 + sub), pi[SUBSPACE], 1e-15);
     }
 }
