@@ -11,6 +11,7 @@ import io.polyhead.event.TaskType;
 import io.polyhead.model.LearnerConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -57,6 +58,11 @@ public final class BenchCommand implements Runnable {
                 description = "Events for the side-by-side runs with the DL4J peer, which is slow (default ${DEFAULT-VALUE}).")
         int peerEvents;
 
+        @Option(names = "--overhead-pairs", paramLabel = "K", defaultValue = "3",
+                description = "Runs with the meta-learner on and off, alternating, per batch size; the overhead is the median "
+                        + "of the K paired ratios, so a noisy moment on a shared machine does not decide it (default ${DEFAULT-VALUE}).")
+        int overheadPairs;
+
         @Option(names = "--skip-dl4j", description = "Leave out the DL4J peer.")
         boolean skipDl4j;
 
@@ -87,13 +93,25 @@ public final class BenchCommand implements Runnable {
                 core.add(r);
                 print(r);
             }
+            if (overheadPairs < 1) {
+                throw new IllegalArgumentException("--overhead-pairs must be at least 1. Got: " + overheadPairs);
+            }
             for (int i = 1; i < core.size(); i++) {
-                CoreBench.Result on = core.get(i);
-                CoreBench.Result off = CoreBench.run("  same, --meta off", base.toBuilder().batchSize(on.batchSize())
-                        .meta(false).build(), stream);
+                int bs = core.get(i).batchSize();
+                double[] ratios = new double[overheadPairs];
+                CoreBench.Result off = null;
+                for (int k = 0; k < overheadPairs; k++) {
+                    CoreBench.Result on = k == 0 ? core.get(i)
+                            : CoreBench.run("polyhead shared", base.toBuilder().batchSize(bs).build(), stream);
+                    off = CoreBench.run("  same, --meta off", base.toBuilder().batchSize(bs).meta(false).build(), stream);
+                    ratios[k] = on.eventsPerSecond() / off.eventsPerSecond();
+                }
                 print(off);
-                out.printf(Locale.ROOT, "  meta-learner overhead at batch %d: throughput with it on is %.0f%% of off%n",
-                        on.batchSize(), 100 * on.eventsPerSecond() / off.eventsPerSecond());
+                double[] sorted = ratios.clone();
+                Arrays.sort(sorted);
+                out.printf(Locale.ROOT, "  meta-learner overhead at batch %d: throughput with it on is %.0f%% of off "
+                                + "(median of %d alternating pairs, %.0f%%-%.0f%%)%n", bs, 100 * sorted[sorted.length / 2],
+                        overheadPairs, 100 * sorted[0], 100 * sorted[sorted.length - 1]);
             }
             if (!skipDl4j) {
                 List<Event> part = stream.subList(0, Math.min(events, peerEvents));
