@@ -59,8 +59,8 @@ public final class BenchCommand implements Runnable {
         int peerEvents;
 
         @Option(names = "--overhead-pairs", paramLabel = "K", defaultValue = "3",
-                description = "Runs with the meta-learner on and off, alternating, per batch size; the overhead is the median "
-                        + "of the K paired ratios, so a noisy moment on a shared machine does not decide it (default ${DEFAULT-VALUE}).")
+                description = "Pairs of runs with the meta-learner on then off, per batch size; the overhead is the pair with the "
+                        + "median ratio, so a noisy moment on a shared machine does not decide it (default ${DEFAULT-VALUE}).")
         int overheadPairs;
 
         @Option(names = "--skip-dl4j", description = "Leave out the DL4J peer.")
@@ -70,6 +70,9 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (overheadPairs < 1) {
+                throw new IllegalArgumentException("--overhead-pairs must be at least 1. Got: " + overheadPairs);
+            }
             StreamGenerator generator = Generators.create(Generators.Name.LOWRANK, GeneratorOptions.defaults()
                     .withTasks(tasks).withDim(64).withKind(TaskType.BINARY).withSeed(seed));
             List<Event> stream = new ArrayList<>(events);
@@ -93,25 +96,21 @@ public final class BenchCommand implements Runnable {
                 core.add(r);
                 print(r);
             }
-            if (overheadPairs < 1) {
-                throw new IllegalArgumentException("--overhead-pairs must be at least 1. Got: " + overheadPairs);
-            }
             for (int i = 1; i < core.size(); i++) {
                 int bs = core.get(i).batchSize();
-                double[] ratios = new double[overheadPairs];
-                CoreBench.Result off = null;
+                CoreBench.Result[][] pairs = new CoreBench.Result[overheadPairs][];
                 for (int k = 0; k < overheadPairs; k++) {
-                    CoreBench.Result on = k == 0 ? core.get(i)
-                            : CoreBench.run("polyhead shared", base.toBuilder().batchSize(bs).build(), stream);
-                    off = CoreBench.run("  same, --meta off", base.toBuilder().batchSize(bs).meta(false).build(), stream);
-                    ratios[k] = on.eventsPerSecond() / off.eventsPerSecond();
+                    pairs[k] = new CoreBench.Result[] {
+                        CoreBench.run("  --meta on, pair", base.toBuilder().batchSize(bs).build(), stream),
+                        CoreBench.run("  --meta off, pair", base.toBuilder().batchSize(bs).meta(false).build(), stream)};
                 }
-                print(off);
-                double[] sorted = ratios.clone();
-                Arrays.sort(sorted);
+                Arrays.sort(pairs, java.util.Comparator.comparingDouble(Core::ratio));
+                CoreBench.Result[] median = pairs[overheadPairs / 2];
+                print(median[0]);
+                print(median[1]);
                 out.printf(Locale.ROOT, "  meta-learner overhead at batch %d: throughput with it on is %.0f%% of off "
-                                + "(median of %d alternating pairs, %.0f%%-%.0f%%)%n", bs, 100 * sorted[sorted.length / 2],
-                        overheadPairs, 100 * sorted[0], 100 * sorted[sorted.length - 1]);
+                                + "(the median of %d alternating pairs, shown above; all %.0f%%-%.0f%%)%n", bs,
+                        100 * ratio(median), overheadPairs, 100 * ratio(pairs[0]), 100 * ratio(pairs[overheadPairs - 1]));
             }
             if (!skipDl4j) {
                 List<Event> part = stream.subList(0, Math.min(events, peerEvents));
@@ -135,6 +134,10 @@ public final class BenchCommand implements Runnable {
             out.printf(Locale.ROOT, "%nevaluate reading a JSONL file (batch %d): %d events, %.0f events/s (write+parse alone: %.2f us/event)%n",
                     base.batchSize(), j.events(), j.eventsPerSecond(), j.parseMicrosPerEvent());
             return 0;
+        }
+
+        private static double ratio(CoreBench.Result[] onOff) {
+            return onOff[0].eventsPerSecond() / onOff[1].eventsPerSecond();
         }
 
         private void print(CoreBench.Result r) {

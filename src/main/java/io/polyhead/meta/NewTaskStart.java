@@ -35,7 +35,12 @@ import java.util.Locale;
 public final class NewTaskStart {
     /** Labeled events the candidates run side by side. */
     public static final int WINDOW = 20;
-    /** The normalised rates of the zero and mean candidates: the fraction of the error one step corrects. */
+    /**
+     * The normalised rates of the zero and mean candidates: the fraction of the error one step corrects.
+     * Stored heads name their kept candidate by its index (zero at each rate, mean at each rate,
+     * subspace): changing these rates or their order changes what stored indices mean, and needs a new
+     * entry format in {@code ModelCodec}.
+     */
     static final double[] RATES = {0.05, 0.25, 1.0};
     /** Zero at each rate, mean at each rate, subspace. */
     public static final int CANDIDATES = 2 * RATES.length + 1;

@@ -115,10 +115,13 @@ public final class ModelCodec {
                     out.writeDouble(head.blend().localLoss());
                     out.writeDouble(head.blend().initialTrunkWeight());
                 }
+                // The kept candidate by index (NewTaskStart's order), then its window losses: none for a head
+                // restored from format 2, which did not keep them.
                 int taken = head.start() != null ? -1 : head.startCandidate();
                 out.writeInt(taken);
                 if (taken >= 0) {
-                    writeDoubles(out, head.startLosses());
+                    double[] losses = head.startLosses();
+                    writeDoubles(out, losses == null ? new double[0] : losses);
                 }
             }
         });
@@ -166,17 +169,17 @@ public final class ModelCodec {
                 }
             } else if (version >= 3) {
                 int taken = in.readInt();
-                if (taken >= NewTaskStart.CANDIDATES) {
-                    throw new IOException("head " + key + " kept start candidate " + taken + "; this build has "
-                            + NewTaskStart.CANDIDATES);
+                if (taken < -1 || taken >= NewTaskStart.CANDIDATES) {
+                    throw new IOException("head " + key + " kept start candidate " + taken + "; this build has 0 to "
+                            + (NewTaskStart.CANDIDATES - 1));
                 }
                 if (taken >= 0) {
                     double[] losses = readDoubles(in);
-                    if (losses.length != NewTaskStart.CANDIDATES) {
+                    if (losses.length != 0 && losses.length != NewTaskStart.CANDIDATES) {
                         throw new IOException("head " + key + " has " + losses.length + " start losses, not "
                                 + NewTaskStart.CANDIDATES);
                     }
-                    th.restoreStart(taken, losses);
+                    th.restoreStart(taken, losses.length == 0 ? null : losses);
                 }
             }
             learner.putHead(key, th);

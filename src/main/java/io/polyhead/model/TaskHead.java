@@ -5,8 +5,8 @@ import io.polyhead.meta.NewTaskStart;
 /**
  * Everything one head key owns: the head on the shared trunk's features, and — in the shared model —
  * a local linear head on the standardised raw features with the {@link LossBlend} that weighs the
- * two. With the meta-learner on, a new task's trunk head first runs as a {@link NewTaskStart} (zero,
- * prior mean and prior subspace side by side) until the best start is kept.
+ * two. With the meta-learner on, a new task's trunk head first runs as a {@link NewTaskStart} (zero and
+ * prior mean heads at several rates, and the prior subspace, side by side) until the best is kept.
  */
 public final class TaskHead {
     private final Head trunkHead;
@@ -68,8 +68,9 @@ public final class TaskHead {
     }
 
     /**
-     * The mean loss of each candidate (zero, mean, subspace) over this task's window, once it has chosen;
-     * null before, or when it had no candidates. A copy. New tasks learn their prior weights from these.
+     * The mean loss of each of the {@link NewTaskStart#CANDIDATES} candidates over this task's window, once
+     * it has chosen; null before, when it had no candidates, or when it was restored from a format that
+     * did not keep them. A copy. New tasks learn their prior weights from these.
      */
     public double[] startLosses() {
         return startLosses == null ? null : startLosses.clone();
@@ -79,7 +80,7 @@ public final class TaskHead {
         this.start = s;
     }
 
-    /** Ends the candidate phase: the best start's weights become the trunk head's. */
+    /** Ends the candidate phase: the best candidate's weights become the trunk head's. */
     void keepBestStart() {
         double[] w = start.winner();
         System.arraycopy(w, 0, trunkHead.weightArray(), 0, w.length);

@@ -243,11 +243,13 @@ public final class HypergradientAdam implements TrunkOptimizer {
     public void readState(DataInput in) throws IOException {
         adam.readState(in);
         double r = in.readDouble();
-        if (!(r >= minRate && r <= maxRate)) {
-            throw new IOException("corrupt Adam-HD state: learning rate " + r + " outside [" + minRate + ", " + maxRate + "]");
+        if (!(r > 0) || !Double.isFinite(r)) {
+            throw new IOException("corrupt Adam-HD state: learning rate " + r);
         }
         double[] u = StateIO.readDoubles(in);
-        rate = r;
+        // A rate saved under other bounds (an earlier build allowed up to 0.02) continues from the nearest
+        // rate these bounds allow.
+        rate = Math.min(maxRate, Math.max(minRate, r));
         direction = u.length == 0 ? null : u;
         double[] e = StateIO.readDoubles(in);
         trace = e.length == 0 ? null : e;

@@ -121,6 +121,11 @@ class EmbeddedKafkaBrokerIT {
             assertEquals(2, KafkaExitGuard.holders());
             try (Admin adminA = admin(a); Admin adminB = admin(b)) {
                 adminA.createTopics(List.of(new NewTopic("only-on-a", 1, (short) 1))).all().get();
+                // The controller has committed the topic; the broker's metadata cache follows a moment later.
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!adminA.listTopics().names().get().contains("only-on-a") && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
                 assertTrue(adminA.listTopics().names().get().contains("only-on-a"));
                 assertFalse(adminB.listTopics().names().get().contains("only-on-a"));
                 assertNotEquals(adminA.describeCluster().clusterId().get(), adminB.describeCluster().clusterId().get());

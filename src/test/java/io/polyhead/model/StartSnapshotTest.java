@@ -67,7 +67,7 @@ class StartSnapshotTest {
             } else {
                 assertNull(restored.startLosses(), h.getKey());
             }
-            org.junit.jupiter.api.Assertions.assertEquals(h.getValue().startTaken(), restored.startTaken(), h.getKey());
+            org.junit.jupiter.api.Assertions.assertEquals(h.getValue().startCandidate(), restored.startCandidate(), h.getKey());
         }
         org.junit.jupiter.api.Assertions.assertTrue(chosen >= 5, "tasks that chose a start: " + chosen);
     }

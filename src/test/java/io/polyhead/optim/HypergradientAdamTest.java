@@ -404,4 +404,23 @@ class HypergradientAdamTest {
         assertThrows(IllegalArgumentException.class, () -> new HypergradientAdam(0.01).withRiseFactor(0.5));
         assertThrows(IllegalArgumentException.class, () -> new HypergradientAdam(0.01).withRiseFactor(Double.NaN));
     }
+
+    @Test
+    void aRateSavedUnderWiderBoundsContinuesAtTheNearestAllowedOne() throws IOException {
+        // An earlier build kept the trunk rate in [1e-6, 0.02]; its state must still load under [1e-6, 0.01].
+        HypergradientAdam wide = new HypergradientAdam(0.015, 0.1, 1e-6, 0.02, 10);
+        wide.step(new double[] {1, 1}, new double[] {0.5, 0.5});
+        HypergradientAdam narrow = new HypergradientAdam(1e-3, 0.1, 1e-6, 0.01, 10);
+        narrow.readState(read(write(wide)));
+        assertEquals(0.01, narrow.learningRate(), 0.0);
+        assertEquals(1, narrow.steps());
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        new Adam(1e-3).writeState(out);
+        out.writeDouble(Double.NaN);
+        StateIO.writeDoubles(out, new double[0]);
+        StateIO.writeDoubles(out, new double[0]);
+        assertThrows(IOException.class, () -> narrow.readState(read(bytes.toByteArray())));
+    }
 }
