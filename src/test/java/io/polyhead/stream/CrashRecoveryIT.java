@@ -44,6 +44,7 @@ class CrashRecoveryIT extends StreamTestBase {
                     new ProcessBuilder("jcmd", Long.toString(second.pid()), "Thread.print")
                             .redirectOutput(keep.resolve("second-threads.txt").toFile()).start().waitFor();
                     Files.copy(dir.resolve("second.log"), keep.resolve("second.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.writeString(keep.resolve("transactions.txt"), transactions(o));
                 }
                 Thread.sleep(2000);
                 outputs.readUntil(n + 1, Duration.ofSeconds(3));
@@ -66,5 +67,39 @@ class CrashRecoveryIT extends StreamTestBase {
     private static String tail(Path log) throws java.io.IOException {
         List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /**
+     * What the broker knows of transactions when a run stalls: every transactional id with its state,
+     * and every producer with an open transaction on a partition (an open one from the killed process
+     * holds back read_committed readers until it is aborted).
+     */
+    private static String transactions(StreamOptions o) {
+        StringBuilder sb = new StringBuilder();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", bootstrap))) {
+            java.util.Collection<org.apache.kafka.clients.admin.TransactionListing> listings =
+                    admin.listTransactions().all().get();
+            for (org.apache.kafka.clients.admin.TransactionListing l : listings) {
+                sb.append("transaction ").append(l.transactionalId()).append(" producer ").append(l.producerId())
+                        .append(' ').append(l.state()).append('\n');
+            }
+            if (!listings.isEmpty()) {
+                admin.describeTransactions(listings.stream().map(
+                        org.apache.kafka.clients.admin.TransactionListing::transactionalId).toList())
+                        .all().get().forEach((id, d) -> sb.append("  ").append(id).append(": ").append(d).append('\n'));
+            }
+            java.util.List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
+            for (var e : admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().entrySet()) {
+                e.getValue().partitions().forEach(pi -> partitions.add(
+                        new org.apache.kafka.common.TopicPartition(e.getKey(), pi.partition())));
+            }
+            admin.describeProducers(partitions).all().get().forEach((tp, d) -> d.activeProducers().stream()
+                    .filter(ps -> ps.currentTransactionStartOffset().isPresent())
+                    .forEach(ps -> sb.append("open transaction on ").append(tp).append(": ").append(ps).append('\n')));
+        } catch (Exception e) {
+            sb.append("could not describe the transactions: ").append(e).append('\n');
+        }
+        return sb.toString();
     }
 }
