@@ -63,8 +63,9 @@ public final class LearnerOptions {
 
     @Option(names = "--meta", paramLabel = "on|off", defaultValue = "on",
             description = "The meta-learner (default ${DEFAULT-VALUE}): the trunk's learning rate adapts (hypergradient "
-                    + "descent on Adam, from --lr), and a new task's head starts from priors learned on the stream (zero, "
-                    + "the mean head, the heads' subspace, side by side; the best is kept).")
+                    + "descent on Adam, from --lr), and a new task's head starts from priors learned on the stream: for its "
+                    + "first 20 labels a zero head and the mean head, each at three rates, and the heads' subspace run side "
+                    + "by side, weighted by how they and earlier new tasks did; the best is kept (the 'start' column).")
     String meta;
 
     @Option(names = "--default-type", paramLabel = "TYPE", defaultValue = "regression",
