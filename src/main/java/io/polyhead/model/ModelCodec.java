@@ -162,10 +162,10 @@ public final class ModelCodec {
                 }
             }
             if (version == 2) {
-                // Format 2 kept the start's kind; all its starts ran at rate 0.25, and no losses were kept.
+                // Format 2 kept the start's kind (its starts ran at one rate) and no window losses.
                 String taken = in.readUTF();
                 if (!taken.isEmpty()) {
-                    th.restoreStart(NewTaskStart.candidate(NewTaskStart.Kind.valueOf(taken), 0.25), null);
+                    th.restoreStart(NewTaskStart.format2Candidate(NewTaskStart.Kind.valueOf(taken)), null);
                 }
             } else if (version >= 3) {
                 int taken = in.readInt();

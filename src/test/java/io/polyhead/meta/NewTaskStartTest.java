@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class NewTaskStartTest {
     private static final int N = NewTaskStart.CANDIDATES;
-    private static final int ZERO_025 = NewTaskStart.candidate(NewTaskStart.Kind.ZERO, 0.25);
-    private static final int MEAN_025 = NewTaskStart.candidate(NewTaskStart.Kind.MEAN, 0.25);
+    private static final int ZERO_05 = NewTaskStart.candidate(NewTaskStart.Kind.ZERO, 0.5);
+    private static final int MEAN_05 = NewTaskStart.candidate(NewTaskStart.Kind.MEAN, 0.5);
     private static final int SUBSPACE = NewTaskStart.candidate(NewTaskStart.Kind.SUBSPACE, Double.NaN);
 
     private static double[] uniform() {
@@ -31,11 +31,11 @@ class NewTaskStartTest {
     @Test
     void candidatesAreEveryStartAtEveryRateAndTheSubspace() {
         assertEquals(7, N);
-        assertEquals("zero@0.05", NewTaskStart.nameOf(0));
+        assertEquals("zero@0.1", NewTaskStart.nameOf(0));
         assertEquals("mean@1.0", NewTaskStart.nameOf(5));
         assertEquals("subspace", NewTaskStart.nameOf(SUBSPACE));
-        assertEquals(NewTaskStart.Kind.MEAN, NewTaskStart.kindOf(MEAN_025));
-        assertEquals(0.25, NewTaskStart.rateOf(MEAN_025));
+        assertEquals(NewTaskStart.Kind.MEAN, NewTaskStart.kindOf(MEAN_05));
+        assertEquals(0.5, NewTaskStart.rateOf(MEAN_05));
         assertTrue(Double.isNaN(NewTaskStart.rateOf(SUBSPACE)));
         assertThrows(IllegalArgumentException.class, () -> NewTaskStart.candidate(NewTaskStart.Kind.ZERO, 0.3));
         assertThrows(IllegalArgumentException.class, () -> new NewTaskStart(1, new double[2], new double[0][],
@@ -48,8 +48,8 @@ class NewTaskStartTest {
         double[] x = {3};
         double[] z = new double[N];
         s.outputs(x, 0, z);
-        assertEquals(0.0, z[ZERO_025], 0.0);     // zero head
-        assertEquals(1.5, z[MEAN_025], 1e-12);   // mean head: 0.5 * 3
+        assertEquals(0.0, z[ZERO_05], 0.0);     // zero head
+        assertEquals(1.5, z[MEAN_05], 1e-12);   // mean head: 0.5 * 3
         assertEquals(1.5, z[SUBSPACE], 1e-12);   // subspace starts at the mean
         double y = 6; // the task's weight is 2
         double[] losses = new double[N];
@@ -64,10 +64,12 @@ class NewTaskStartTest {
         double c = 12 / 36.4 * 4.5;
         s.outputs(x, 0, z);
         assertEquals(1.5 + 3 * c, z[SUBSPACE], 1e-12);
-        // NLMS on the mean head at 0.25: step 0.25 * 9 / (1 + 9) = 0.225, times x on the weight, 1 on the bias
-        assertEquals(1.5 + 0.225 * 3 * 3 + 0.225, z[MEAN_025], 1e-12);
-        // ... and at rate 1 the step is 0.9: the output moves by 0.9 * 10 * 4.5 / 10 of the error 4.5.
-        assertEquals(1.5 + 0.9 * 3 * 3 + 0.9, z[NewTaskStart.candidate(NewTaskStart.Kind.MEAN, 1.0)], 1e-12);
+        // NLMS on the mean head at 0.5 of the error y - z = 4.5: step 0.5 * 4.5 / (1 + 9) = 0.225, times x on
+        // the weight, 1 on the bias: the output moves by 0.225 * 10 = 2.25, half the error.
+        assertEquals(1.5 + 0.225 * 3 * 3 + 0.225, z[MEAN_05], 1e-12);
+        // ... and at rate 1 the step is 0.45: the output moves by 4.5, all of the error.
+        assertEquals(1.5 + 0.45 * 3 * 3 + 0.45, z[NewTaskStart.candidate(NewTaskStart.Kind.MEAN, 1.0)], 1e-12);
+        assertEquals(6.0, z[NewTaskStart.candidate(NewTaskStart.Kind.MEAN, 1.0)], 1e-12);
     }
 
     @Test
@@ -90,7 +92,7 @@ class NewTaskStartTest {
         assertFalse(s.active());
         assertEquals(NewTaskStart.Kind.ZERO, NewTaskStart.kindOf(s.best()));
         double[] l = s.meanLosses();
-        assertTrue(l[s.best()] < l[MEAN_025] && l[s.best()] < l[SUBSPACE], Arrays.toString(l));
+        assertTrue(l[s.best()] < l[MEAN_05] && l[s.best()] < l[SUBSPACE], Arrays.toString(l));
     }
 
     @Test

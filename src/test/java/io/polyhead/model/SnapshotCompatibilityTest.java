@@ -55,7 +55,7 @@ class SnapshotCompatibilityTest {
         // hidden 16,8, batch 16; probes: 60 events of `sinusoid` seed 99 without labels.
         MultiTaskLearner learner = load("learner-v2.snap");
         assertEquals(NewTaskStart.Kind.MEAN, learner.heads().get("task-007").startTaken());
-        assertEquals("mean@0.25", NewTaskStart.nameOf(learner.heads().get("task-007").startCandidate()));
+        assertEquals("mean@0.5", NewTaskStart.nameOf(learner.heads().get("task-007").startCandidate()));
         assertEquals(NewTaskStart.Kind.SUBSPACE, learner.heads().get("task-013").startTaken());
         assertNull(learner.heads().get("task-013").startLosses(), "format 2 kept no window losses");
         assertNull(learner.heads().get("task-000").startTaken());
