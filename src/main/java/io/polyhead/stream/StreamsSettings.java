@@ -41,8 +41,10 @@ public final class StreamsSettings {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         // A rebalance after a restart waits for the old member otherwise; leave the group on close instead.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 15000);
-        // No global stores here; set so Kafka Streams 4.x does not warn at every start.
-        p.put("processing.exception.handler.global.enabled", true);
+        // No global stores here; set so Kafka Streams 4.x does not warn at every start. The partition
+        // assignor reads its own copy from the main consumer's settings, hence the second key.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         p.putAll(client);
         return p;
     }
