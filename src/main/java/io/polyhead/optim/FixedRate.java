@@ -1,8 +1,5 @@
 package io.polyhead.optim;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-
 /** Plain SGD on a head with one fixed rate: {@code w ← w + η δ x}, bias {@code b ← b + η δ}. */
 public final class FixedRate implements HeadRate {
     private final double rate;
@@ -28,15 +25,5 @@ public final class FixedRate implements HeadRate {
     @Override
     public double meanRate() {
         return rate;
-    }
-
-    @Override
-    public void writeState(DataOutput out) {
-        // stateless
-    }
-
-    @Override
-    public void readState(DataInput in) {
-        // stateless
     }
 }

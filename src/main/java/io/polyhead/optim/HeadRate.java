@@ -23,9 +23,11 @@ public interface HeadRate {
     /** A typical current rate of this head (the mean over its weights), for reports and metrics. */
     double meanRate();
 
-    /** Writes the rule's state for a snapshot. */
-    void writeState(DataOutput out) throws IOException;
+    /** Writes the rule's state for a snapshot; a rule without state (the default) writes nothing. */
+    default void writeState(DataOutput out) throws IOException {
+    }
 
-    /** Reads what {@link #writeState} wrote. */
-    void readState(DataInput in) throws IOException;
+    /** Reads what {@link #writeState} wrote; a rule without state (the default) reads nothing. */
+    default void readState(DataInput in) throws IOException {
+    }
 }

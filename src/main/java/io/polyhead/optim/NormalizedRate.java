@@ -1,8 +1,5 @@
 package io.polyhead.optim;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-
 /**
  * SGD with the step normalised by the input's squared norm — normalised least mean squares
  * (Nagumo and Noda 1967; Widrow and Lehr's α-LMS): {@code w ← w + η δ x / (1 + ‖x‖²)} with the bias
@@ -30,15 +27,5 @@ public final class NormalizedRate implements HeadRate {
     @Override
     public double meanRate() {
         return rate;
-    }
-
-    @Override
-    public void writeState(DataOutput out) {
-        // stateless
-    }
-
-    @Override
-    public void readState(DataInput in) {
-        // stateless
     }
 }
