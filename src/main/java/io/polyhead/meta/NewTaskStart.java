@@ -1,5 +1,7 @@
 package io.polyhead.meta;
 
+import io.polyhead.optim.FixedRate;
+import io.polyhead.optim.NormalizedRate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -238,17 +240,10 @@ public final class NewTaskStart {
         for (int c = 0; c < CANDIDATES; c++) {
             lossSum[c] += losses[c];
         }
-        double norm = 1;
-        for (int j = 0; j < inputs; j++) {
-            norm += x[off + j] * x[off + j];
-        }
+        // Normalised LMS, as the heads' NormalizedRate steps, at each candidate's rate.
+        double norm = NormalizedRate.squaredNormPlusOne(x, off, inputs);
         for (int c = 0; c < 2 * RATES.length; c++) {
-            double step = rateOf(c) * residualPerDelta * deltas[c] / norm;
-            double[] w = weights[c];
-            for (int j = 0; j < inputs; j++) {
-                w[j] += step * x[off + j];
-            }
-            w[inputs] += step;
+            FixedRate.addScaled(weights[c], 0, x, off, inputs, rateOf(c) * residualPerDelta * deltas[c] / norm);
         }
         int r = basis.length;
         if (r == 0) {

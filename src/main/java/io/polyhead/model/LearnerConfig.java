@@ -1,6 +1,7 @@
 package io.polyhead.model;
 
 import io.polyhead.event.TaskType;
+import io.polyhead.optim.Rates;
 import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,15 +62,10 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1. Got: " + batchSize);
         }
-        checkRate("trunk learning rate", trunkRate);
-        checkRate("head learning rate", headRate);
+        Rates.checkRate("trunk learning rate", trunkRate);
+        Rates.checkRate("head learning rate", headRate);
     }
 
-    private static void checkRate(String what, double rate) {
-        if (!(rate > 0) || !Double.isFinite(rate)) {
-            throw new IllegalArgumentException(what + " must be positive and finite. Got: " + rate);
-        }
-    }
 
     /** Polyhead's defaults: shared trunk 64-64 with Adam 3e-3, NLMS heads at 0.05, local heads blended, batch 32. */
     public static LearnerConfig defaults() {
@@ -90,7 +86,7 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
 
     /** Whether heads get the raw features beside the trunk's (never with an identity trunk). */
     public boolean effectiveHeadSeesInput() {
-        return headSeesInput && effectiveHidden().length > 0;
+        return headSeesInput && model != ModelKind.INDEPENDENT && hidden.length > 0;
     }
 
     public Builder toBuilder() {

@@ -22,6 +22,8 @@ public final class LossBlend {
     private long count;
 
     private double initialTrunkWeight = 0.5;
+    /** {@link #trunkWeight}, worked out when the losses change rather than at every prediction. */
+    private double trunkWeight = 0.5;
 
     /**
      * Trusts the trunk head fully until the first label: for a new task whose trunk head starts from a
@@ -29,6 +31,7 @@ public final class LossBlend {
      */
     void trustTrunkAtFirst() {
         initialTrunkWeight = 1.0;
+        trunkWeight = weight();
     }
 
     double initialTrunkWeight() {
@@ -37,10 +40,15 @@ public final class LossBlend {
 
     void restoreInitialTrunkWeight(double w) {
         initialTrunkWeight = w;
+        trunkWeight = weight();
     }
 
     /** Weight of the trunk head in [0, 1]; ½ before any label (1 for a task that starts from a prior). */
     public double trunkWeight() {
+        return trunkWeight;
+    }
+
+    private double weight() {
         if (count == 0) {
             return initialTrunkWeight;
         }
@@ -56,6 +64,7 @@ public final class LossBlend {
         double alpha = Math.max(1.0 / count, MIN_ALPHA);
         trunkLoss += alpha * (trunkHeadLoss - trunkLoss);
         localLoss += alpha * (localHeadLoss - localLoss);
+        trunkWeight = weight();
     }
 
     /** Recent mean loss of the trunk head. */
@@ -76,5 +85,6 @@ public final class LossBlend {
         this.count = count;
         this.trunkLoss = trunkLoss;
         this.localLoss = localLoss;
+        this.trunkWeight = weight();
     }
 }

@@ -229,8 +229,8 @@ public final class MultiTaskLearner {
         float[] x = new float[n * d];
         for (int i = 0; i < n; i++) {
             batch.get(i).copyFeaturesTo(raw, i * d);
-            scaler.transform(raw, i * d, x, i * d);
         }
+        scaler.transform(raw, x, n);
         for (int i = 0; i < n; i++) {
             scaler.update(raw, i * d);
         }

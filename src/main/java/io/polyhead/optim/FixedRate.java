@@ -15,7 +15,7 @@ public final class FixedRate implements HeadRate {
     }
 
     /** {@code w[0..n) += step · x}, and the bias {@code w[n] += step}: the SGD move of one head row. */
-    static void addScaled(double[] w, int wOff, double[] x, int xOff, int n, double step) {
+    public static void addScaled(double[] w, int wOff, double[] x, int xOff, int n, double step) {
         for (int j = 0; j < n; j++) {
             w[wOff + j] += step * x[xOff + j];
         }

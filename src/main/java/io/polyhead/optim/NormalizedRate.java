@@ -17,11 +17,16 @@ public final class NormalizedRate implements HeadRate {
 
     @Override
     public void update(int row, double[] w, int wOff, double[] x, int xOff, int n, double delta) {
+        FixedRate.addScaled(w, wOff, x, xOff, n, rate * delta / squaredNormPlusOne(x, xOff, n));
+    }
+
+    /** {@code 1 + ‖x‖²} for {@code x[off .. off+n)}: the squared norm with the bias input of 1. */
+    public static double squaredNormPlusOne(double[] x, int off, int n) {
         double norm = 1.0;
         for (int j = 0; j < n; j++) {
-            norm += x[xOff + j] * x[xOff + j];
+            norm += x[off + j] * x[off + j];
         }
-        FixedRate.addScaled(w, wOff, x, xOff, n, rate * delta / norm);
+        return norm;
     }
 
     @Override
