@@ -46,7 +46,6 @@ public final class MultiTaskLearner {
     private long labeledEvents;
     private final Set<String> touched = new LinkedHashSet<>();
     private final Map<String, HeadPrior> priors = new HashMap<>();
-    private final Map<String, Long> observedAt = new HashMap<>();
 
     /** A head joins the priors once it has learned from this many labeled events. */
     static final int ESTABLISHED = 50;
@@ -395,8 +394,8 @@ public final class MultiTaskLearner {
             for (String key : touched) {
                 TaskHead th = heads.get(key);
                 // A head's entry in the prior is refreshed every 16 labels, not after every batch.
-                if (th != null && th.trunkHead().labeledEvents() / 16 != observedAt.getOrDefault(key, -1L)) {
-                    observedAt.put(key, th.trunkHead().labeledEvents() / 16);
+                if (th != null && th.trunkHead().labeledEvents() / 16 != th.priorObservedAt) {
+                    th.priorObservedAt = th.trunkHead().labeledEvents() / 16;
                     observe(key, th);
                 }
             }
@@ -454,7 +453,6 @@ public final class MultiTaskLearner {
         for (HeadPrior prior : priors.values()) {
             prior.forget(task);
         }
-        observedAt.remove(task);
         return true;
     }
 

@@ -16,6 +16,8 @@ public final class TaskHead {
     /** The candidate kept ({@link NewTaskStart#nameOf}); -1 before or without one. */
     private int startTaken = -1;
     private double[] startLosses;
+    /** Labels / 16 when this head was last given to the prior (refreshed every 16 labels); -1 never. */
+    long priorObservedAt = -1;
 
     /**
      * @param trunkHead the head on the trunk's output (for baselines, on what the model feeds). Never null.
