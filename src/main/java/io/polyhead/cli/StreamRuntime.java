@@ -15,11 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 
 /**
  * What {@code run} and {@code demo} share: a cluster (the one given, or an embedded broker started
@@ -67,11 +64,8 @@ final class StreamRuntime implements AutoCloseable {
                     out.println("note: topic " + e.topic() + " differs from its definition: " + e.differences());
                 }
             }
-            Map<String, TopicDescription> live = admin.describeTopics(List.of(base.eventsTopic(), base.byTaskTopic()))
-                    .allTopicNames().get();
-            int events = live.get(base.eventsTopic()).partitions().size();
-            int byTask = live.get(base.byTaskTopic()).partitions().size();
-            options = base.withPartitions(events == byTask ? events : 0);
+            // ensure has checked that the events and by-task topics have the same live partition count.
+            options = base.withPartitions(report.entry(TopicCatalog.EVENTS).partitions());
             return options;
         }
     }

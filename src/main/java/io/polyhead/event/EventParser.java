@@ -244,11 +244,10 @@ public final class EventParser {
         int n = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            String field = "features[" + n + "]";
             if (n >= config.maxFeatures()) {
                 throw new InvalidEventException("features", "has more than " + config.maxFeatures() + " values");
             }
-            float v = finiteFloat(p, t, field);
+            float v = finiteFloat(p, t, null, n);
             if (n == scratch.length) {
                 scratch = Arrays.copyOf(scratch, n * 2);
             }
@@ -277,7 +276,7 @@ public final class EventParser {
             if (++n > config.maxFeatures()) {
                 throw new InvalidEventException("features", "has more than " + config.maxFeatures() + " entries");
             }
-            float v = finiteFloat(p, t, "features." + cut(name));
+            float v = finiteFloat(p, t, name, -1);
             hasher.addTo(x, name, v);
         }
         if (n == 0) {
@@ -286,17 +285,27 @@ public final class EventParser {
         return x;
     }
 
-    private static float finiteFloat(JsonParser p, JsonToken t, String field) throws IOException, InvalidEventException {
+    /**
+     * One feature value as a finite float. The feature is {@code features.name} when {@code name} is not
+     * null, else {@code features[index]}; its text is only built for a rejection (this runs per value).
+     */
+    private static String featureField(String name, int index) {
+        return name != null ? "features." + cut(name) : "features[" + index + "]";
+    }
+
+    private static float finiteFloat(JsonParser p, JsonToken t, String name, int index)
+            throws IOException, InvalidEventException {
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw new InvalidEventException(field, "must be a finite number. Got: " + describe(t, p));
+            throw new InvalidEventException(featureField(name, index), "must be a finite number. Got: " + describe(t, p));
         }
         double d = p.getDoubleValue();
         if (!Double.isFinite(d)) {
-            throw new InvalidEventException(field, "must be a finite number. Got: " + p.getText());
+            throw new InvalidEventException(featureField(name, index), "must be a finite number. Got: " + p.getText());
         }
         float f = (float) d;
         if (!Float.isFinite(f)) {
-            throw new InvalidEventException(field, "is out of the float range (about ±3.4e38). Got: " + p.getText());
+            throw new InvalidEventException(featureField(name, index), "is out of the float range (about ±3.4e38). Got: "
+                    + p.getText());
         }
         return f;
     }
