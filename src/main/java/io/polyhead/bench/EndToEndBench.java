@@ -9,6 +9,7 @@ import io.polyhead.stream.PolyheadStreams;
 import io.polyhead.stream.PolyheadTopology;
 import io.polyhead.stream.StreamOptions;
 import io.polyhead.stream.StreamsSettings;
+import io.polyhead.stream.client.OutputReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,7 +35,7 @@ import org.apache.kafka.streams.Topology;
  * the latency from an event's timestamp to its prediction under a steady offered load.
  */
 public final class EndToEndBench {
-    private final String bootstrap;
+    private final Properties client;
     private final Path stateDir;
     private final int partitions;
 
@@ -50,8 +50,12 @@ public final class EndToEndBench {
     public record Latency(double offeredPerSecond, long events, double p50, double p99, double max) {
     }
 
-    public EndToEndBench(String bootstrap, Path stateDir, int partitions) {
-        this.bootstrap = bootstrap;
+    /**
+     * @param client the Kafka client properties every client of the bench starts from, with
+     *               {@code bootstrap.servers} (and whatever security settings the cluster needs)
+     */
+    public EndToEndBench(Properties client, Path stateDir, int partitions) {
+        this.client = (Properties) client.clone();
         this.stateDir = stateDir;
         this.partitions = partitions;
     }
@@ -169,9 +173,7 @@ public final class EndToEndBench {
     }
 
     private Properties client() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        return p;
+        return (Properties) client.clone();
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
@@ -183,10 +185,7 @@ public final class EndToEndBench {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer(StreamOptions options) {
-        Properties p = client();
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "polyhead-bench-reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = OutputReader.consumerConfig(client, "polyhead-bench-reader-" + UUID.randomUUID(), "earliest");
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         c.subscribe(List.of(options.predictionsTopic(), options.deadLetterTopic()));
         return c;

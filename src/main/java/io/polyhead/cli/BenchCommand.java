@@ -184,13 +184,14 @@ public final class BenchCommand implements Runnable {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("polyhead-bench-e2e");
             io.polyhead.broker.EmbeddedKafkaBroker broker = null;
             try {
-                String bootstrap = kafka.bootstrapServers();
-                if (bootstrap == null) {
+                java.util.Properties client = kafka.clientProperties(null);
+                if (!client.containsKey("bootstrap.servers")) {
                     broker = io.polyhead.broker.EmbeddedKafkaBroker.builder().dataDir(dir.resolve("broker")).build();
                     broker.start();
-                    bootstrap = broker.bootstrapServers();
+                    client.setProperty("bootstrap.servers", broker.bootstrapServers());
                 }
-                io.polyhead.bench.EndToEndBench bench = new io.polyhead.bench.EndToEndBench(bootstrap, dir, partitions);
+                String bootstrap = client.getProperty("bootstrap.servers");
+                io.polyhead.bench.EndToEndBench bench = new io.polyhead.bench.EndToEndBench(client, dir, partitions);
                 String run = "bench-" + Long.toHexString(System.nanoTime());
                 GeneratorOptions gen = GeneratorOptions.defaults().withTasks(100).withDim(64)
                         .withKind(TaskType.BINARY).withSeed(42);

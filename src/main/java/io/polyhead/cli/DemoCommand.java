@@ -11,6 +11,7 @@ import io.polyhead.model.LearnerConfig;
 import io.polyhead.stream.PolyheadStreams;
 import io.polyhead.stream.StreamOptions;
 import io.polyhead.stream.client.EventProducer;
+import io.polyhead.stream.client.OutputReader;
 import io.polyhead.stream.client.RateLimiter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -107,18 +107,13 @@ public final class DemoCommand implements Callable<Integer> {
         boolean live = !plain && System.console() != null;
         CountDownLatch stop = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has printed the summary
-        // and closed producer, learner and broker.
-        Thread hook = new Thread(() -> {
-            stopping.set(true);
-            RunCommand.awaitQuietly(done, 60);
-        }, "polyhead-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         long start = System.nanoTime();
         LiveView view = new LiveView();
         String runId = UUID.randomUUID().toString().substring(0, 8);
-        try (StreamRuntime runtime = new StreamRuntime()) {
+        // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has printed the summary
+        // and closed producer, learner and broker.
+        try (GracefulStop ctrlC = new GracefulStop("polyhead-demo-shutdown", 60, () -> stopping.set(true));
+                StreamRuntime runtime = new StreamRuntime()) {
             runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
             StreamOptions options = runtime.ensureTopics(stream.toStreamOptions(config.inputDim()), stream.partitions, out);
             PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,
@@ -171,11 +166,6 @@ public final class DemoCommand implements Callable<Integer> {
                 stop.countDown();
                 watcher.join(5000);
             }
-        } finally {
-            done.countDown();
-            if (!stopping.get()) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
         }
         return 0;
     }
@@ -193,11 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** Reads predictions and dead letters (read_committed, from their ends now) into the view. */
     private static Thread watch(Properties client, StreamOptions options, LiveView view, CountDownLatch stop,
                                 AtomicBoolean stopping) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "polyhead-demo-view-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = OutputReader.consumerConfig(client, "polyhead-demo-view-" + UUID.randomUUID(), "latest");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         try {

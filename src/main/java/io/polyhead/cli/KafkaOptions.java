@@ -23,11 +23,6 @@ public final class KafkaOptions {
             description = "Kafka client properties (e.g. security.protocol, sasl.*, ssl.*), passed to every client.")
     Path kafkaConfig;
 
-    /** The bootstrap address, or null when not given. */
-    public String bootstrapServers() {
-        return bootstrapServers;
-    }
-
     /**
      * The client properties: those of {@code --kafka-config}, then {@code bootstrap.servers} (the option
      * wins over the file; the file's wins when the option is absent).

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -133,16 +132,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }
 
         long start = System.nanoTime();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopRequested = true;
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "polyhead-produce-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        GracefulStop ctrlC = new GracefulStop("polyhead-produce-shutdown", 30, () -> stopRequested = true);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "polyhead-produce-progress");
             t.setDaemon(true);
@@ -186,12 +176,7 @@ public final class ProduceCommand implements Callable<Integer> {
             return producer.errors() > 0 ? 1 : 0;
         } finally {
             ticker.shutdownNow();
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and is waiting for us; nothing to remove.
-            }
+            ctrlC.close();
         }
     }
 

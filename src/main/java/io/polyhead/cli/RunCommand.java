@@ -52,14 +52,9 @@ public final class RunCommand implements Callable<Integer> {
         long statusMs = StreamLayerOptions.parseDuration(statusEvery).toMillis();
         MeterRegistry registry = new SimpleMeterRegistry();
         CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
         // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has closed everything.
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            awaitQuietly(done, 60);
-        }, "polyhead-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (StreamRuntime runtime = new StreamRuntime()) {
+        try (GracefulStop ctrlC = new GracefulStop("polyhead-shutdown", 60, stop::countDown);
+                StreamRuntime runtime = new StreamRuntime()) {
             runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
             StreamOptions options = runtime.ensureTopics(base, stream.partitions, out);
             PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,
@@ -78,25 +73,9 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             out.println("stopping ...");
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for `done`
-            }
         }
         out.println("stopped");
         return 0;
-    }
-
-    /** Waits for {@code latch} at most {@code seconds}; used by shutdown hooks. */
-    static void awaitQuietly(CountDownLatch latch, long seconds) {
-        try {
-            latch.await(seconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** One status line from the metrics: predictions per second since the last line, dead letters. */

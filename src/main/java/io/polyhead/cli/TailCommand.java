@@ -2,6 +2,7 @@ package io.polyhead.cli;
 
 import io.polyhead.event.Prediction;
 import io.polyhead.event.PredictionJson;
+import io.polyhead.stream.client.OutputReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,8 +14,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -122,17 +121,10 @@ public final class TailCommand implements Callable<Integer> {
 
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(props),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        GracefulStop ctrlC = new GracefulStop("polyhead-tail-shutdown", 10, () -> {
             stopping = true;
             consumer.wakeup();
-            try {
-                done.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "polyhead-tail-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        });
         long printed = 0;
         try {
             consumer.subscribe(List.of(topic));
@@ -175,23 +167,15 @@ public final class TailCommand implements Callable<Integer> {
         } finally {
             out.flush();
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and is waiting for us.
-            }
+            ctrlC.close();
         }
         return 0;
     }
 
     private Properties consumerConfig(Properties clientProps) {
-        Properties p = new Properties();
-        p.putAll(clientProps);
         // Predictions come from an exactly-once learner: show only what its transactions committed.
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, group != null ? group : "polyhead-tail-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        Properties p = OutputReader.consumerConfig(clientProps,
+                group != null ? group : "polyhead-tail-" + UUID.randomUUID(), fromBeginning ? "earliest" : "latest");
         // Commits are made by hand, and only for a named group; a random group leaves nothing behind.
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "polyhead-tail");
