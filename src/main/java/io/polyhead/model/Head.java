@@ -19,6 +19,8 @@ public final class Head {
     private final HeadRate rate;
     private long events;
     private long labeledEvents;
+    /** One row's weights before a step (scratch for {@link #learn}). */
+    private double[] scratch = new double[0];
 
     /**
      * @param type    head kind. Never null.
@@ -131,12 +133,59 @@ public final class Head {
         }
     }
 
-    /** One step of the head's rule for input {@code x[off ..]} and {@code delta = −∂loss/∂z}. */
-    public void learn(double[] x, int off, double[] delta) {
+    /**
+     * One step of the head's rule for input {@code x[off ..]} and {@code delta = −∂loss/∂z}, guarded:
+     * <ul>
+     *   <li>a regression head (squared loss, {@code delta = 2(y − z)}) never steps past its target: when
+     *       a rule's step would move the output further than the error {@code y − z}, the step is
+     *       shortened to land on it (the overshoot bound Autostep applies, here for every rule and rate —
+     *       without it NLMS at a rate above 1 multiplies the error by {@code 1 − 2η} each step and
+     *       diverges);</li>
+     *   <li>a step that would leave a weight non-finite is not taken.</li>
+     * </ul>
+     *
+     * @return false when the step was refused (non-finite delta or weights), true otherwise
+     */
+    public boolean learn(double[] x, int off, double[] delta) {
         int stride = inputs + 1;
+        double[] before = scratch.length == stride ? scratch : (scratch = new double[stride]);
         for (int r = 0; r < outputs; r++) {
-            rate.update(r, weights, r * stride, x, off, inputs, delta[r]);
+            double d = delta[r];
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+            int w = r * stride;
+            System.arraycopy(weights, w, before, 0, stride);
+            rate.update(r, weights, w, x, off, inputs, d);
+            double moved = weights[w + inputs] - before[inputs];
+            for (int j = 0; j < inputs; j++) {
+                moved += (weights[w + j] - before[j]) * x[off + j];
+            }
+            double scale = 1.0;
+            if (type == TaskType.REGRESSION) {
+                double error = d / 2;
+                if (Math.abs(moved) > Math.abs(error)) {
+                    scale = Math.abs(moved) > 0 ? Math.abs(error) / Math.abs(moved) : 0;
+                }
+            }
+            boolean finite = true;
+            for (int j = 0; j <= inputs; j++) {
+                if (scale != 1.0) {
+                    weights[w + j] = before[j] + scale * (weights[w + j] - before[j]);
+                }
+                finite &= Double.isFinite(weights[w + j]);
+            }
+            if (!finite) {
+                System.arraycopy(before, 0, weights, w, stride);
+                return false;
+            }
         }
+        return true;
+    }
+
+    /** Zeroes the weights: the head starts over (after its step rule's state went wrong). */
+    void reset() {
+        Arrays.fill(weights, 0);
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class ModelCodec {
     /** Version of the entries this code writes. */
-    public static final int ENTRY_VERSION = 3;
+    public static final int ENTRY_VERSION = 4;
 
     private ModelCodec() {
     }
@@ -99,6 +99,15 @@ public final class ModelCodec {
                 out.writeInt(task.classes());
                 out.writeLong(task.events());
                 out.writeLong(task.lastSeen());
+                Standardizer f = task.features();
+                out.writeLong(f.count());
+                writeDoubles(out, f.meanArray());
+                writeDoubles(out, f.m2Array());
+                if (task.target() != null) {
+                    out.writeLong(task.target().count());
+                    out.writeDouble(task.target().mean());
+                    out.writeDouble(task.target().m2());
+                }
             }
             out.writeBoolean(head != null);
             if (head != null) {
@@ -136,7 +145,24 @@ public final class ModelCodec {
             int classes = in.readInt();
             long events = in.readLong();
             long lastSeen = in.readLong();
-            learner.putTask(key, new TaskState(type, classes, events, lastSeen));
+            TaskState task = new TaskState(type, classes, events, lastSeen, learner.inputDim(),
+                    learner.config().standardize());
+            if (version >= 4) {
+                // Format 4 added each task's own feature and label statistics; a task from an older
+                // entry starts them anew (scaled like the stream until it has its own).
+                long count = in.readLong();
+                double[] mean = readDoubles(in);
+                double[] m2 = readDoubles(in);
+                if (mean.length != learner.inputDim() || m2.length != learner.inputDim()) {
+                    throw new IOException("task " + key + " has statistics of " + mean.length + " features, expected "
+                            + learner.inputDim());
+                }
+                task.features().restore(count, mean, m2);
+                if (task.target() != null) {
+                    task.target().restore(in.readLong(), in.readDouble(), in.readDouble());
+                }
+            }
+            learner.putTask(key, task);
         }
         if (in.readBoolean()) {
             if (learner.inputDim() == 0) {

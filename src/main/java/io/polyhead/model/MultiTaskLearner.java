@@ -46,6 +46,10 @@ public final class MultiTaskLearner {
     private long labeledEvents;
     private final Set<String> touched = new LinkedHashSet<>();
     private final Map<String, HeadPrior> priors = new HashMap<>();
+    private long skippedTrunkSteps;
+    private long headResets;
+    /** The trunk's parameters before a step, to undo one that went non-finite. */
+    private double[] paramsBackup;
 
     /** A head joins the priors once it has learned from this many labeled events. */
     static final int ESTABLISHED = 50;
@@ -183,7 +187,7 @@ public final class MultiTaskLearner {
             build(dim);
         }
         if (known == null) {
-            tasks.put(event.task(), new TaskState(type, classes, 0, 0));
+            tasks.put(event.task(), new TaskState(type, classes, 0, 0, inputDim, config.standardize()));
         }
         return null;
     }
@@ -209,6 +213,13 @@ public final class MultiTaskLearner {
      * Predicts every event of {@code batch} with the model as it is, then learns the labeled ones.
      * Every event must have been {@link #admit admitted}.
      *
+     * <p>The step, in order: each event's features are scaled by its task's statistics; the trunk runs
+     * forward once for the batch; every event is answered ({@link #answer}) with the heads as they were
+     * before the batch; then every labeled event is learned ({@link #learnEvent}) in order — each head
+     * steps from its current weights, so a task with several events in one batch takes each step from
+     * where the last one left it — and the trunk takes one guarded step ({@link #stepTrunk}) on the mean
+     * gradient of the events that fed it.
+     *
      * @return one prediction per event, in order. Never null.
      * @throws IllegalArgumentException naming the event when one was not admitted
      */
@@ -224,169 +235,34 @@ public final class MultiTaskLearner {
             }
         }
         int d = inputDim;
-        float[] raw = new float[n * d];
-        float[] x = new float[n * d];
-        for (int i = 0; i < n; i++) {
-            batch.get(i).copyFeaturesTo(raw, i * d);
-        }
-        scaler.transform(raw, x, n);
-        for (int i = 0; i < n; i++) {
-            scaler.update(raw, i * d);
-        }
-
-        double[] raw01 = new double[n * d];
-        for (int i = 0; i < raw01.length; i++) {
-            raw01[i] = x[i];
-        }
-        Trunk.Pass pass = trunk.forward(raw01, n);
+        double[] x = scaleFeatures(batch);
+        Trunk.Pass pass = trunk.forward(x, n);
         int h = trunk.outputDim();
-        double[] features = pass.output();
         int m = headInputs();
-        double[] in;
-        if (m == h) {
-            in = features;
-        } else {
-            in = new double[n * m];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(features, i * h, in, i * m, h);
-                System.arraycopy(raw01, i * d, in, i * m + h, d);
-            }
-        }
+        double[] in = headInput(pass.output(), x, n);
 
-        boolean trainTrunk = trunk.parameterCount() > 0;
-        double[] dFeatures = trainTrunk ? new double[n * h] : null;
-        TaskHead[] used = new TaskHead[n];
-        double[][] deltas = new double[n][];
-        double[][] localDeltas = new double[n][];
-        double[] trunkHeadLoss = new double[n];
-        double[] localHeadLoss = new double[n];
-        double[][] startLosses = new double[n][];
-        double[][] startDeltaArrays = new double[n][];
+        Answer[] answers = new Answer[n];
         List<Prediction> predictions = new ArrayList<>(n);
         int labeled = 0;
-        int trunkLabeled = 0;
         for (int i = 0; i < n; i++) {
-            Event e = batch.get(i);
-            TaskState task = tasks.get(e.task());
-            boolean newTask = task.events() == 0;
-            String headKey = headKey(e.task(), task);
-            TaskHead th = heads.computeIfAbsent(headKey, key -> newTaskHead(task));
-            touched.add(e.task());
-            touched.add(headKey);
-            used[i] = th;
-            Head head = th.trunkHead();
-            TaskType type = head.type();
-            int k = head.outputs();
-            double[] z = new double[k];
-            double[] probs = new double[k];
-            NewTaskStart start = th.start();
-            double[] startZ = null;
-            double[][] startProbs = null;
-            if (start != null) {
-                // The candidates predict; their blend stands in for the trunk head's output.
-                startZ = new double[NewTaskStart.CANDIDATES];
-                startProbs = new double[NewTaskStart.CANDIDATES][1];
-                double[] weights = new double[NewTaskStart.CANDIDATES];
-                start.outputs(in, i * m, startZ);
-                start.blendWeights(weights);
-                for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
-                    HeadLoss.scores(type, new double[] {startZ[c]}, 1, startProbs[c]);
-                    probs[0] += weights[c] * startProbs[c][0];
-                }
-                z[0] = Double.NaN; // not used: the loss is taken on the blended scores
-            } else {
-                head.outputs(in, i * m, z);
-                HeadLoss.scores(type, z, k, probs);
-            }
-            double[] zLocal = null;
-            double[] probsLocal = null;
-            double[] blended = probs;
-            if (th.blended()) {
-                zLocal = new double[k];
-                probsLocal = new double[k];
-                th.localHead().outputs(raw01, i * d, zLocal);
-                HeadLoss.scores(type, zLocal, k, probsLocal);
-                double a = th.trunkWeight();
-                blended = new double[k];
-                for (int r = 0; r < k; r++) {
-                    blended[r] = a * probs[r] + (1 - a) * probsLocal[r];
-                }
-            }
-            Double loss = null;
-            if (e.labeled()) {
-                double y = e.label();
-                double[] delta = new double[k];
-                if (start != null) {
-                    double[] losses = new double[NewTaskStart.CANDIDATES];
-                    double[] startDeltas = new double[NewTaskStart.CANDIDATES];
-                    for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
-                        double[] d1 = new double[1];
-                        losses[c] = HeadLoss.lossAndDelta(type, new double[] {startZ[c]}, 1, y, startProbs[c], d1);
-                        startDeltas[c] = d1[0];
-                    }
-                    startLosses[i] = losses;
-                    startDeltaArrays[i] = startDeltas;
-                    trunkHeadLoss[i] = HeadLoss.lossOfScores(type, probs, y);
-                } else {
-                    trunkHeadLoss[i] = HeadLoss.lossAndDelta(type, z, k, y, probs, delta);
-                }
-                deltas[i] = delta;
-                if (th.blended()) {
-                    double[] localDelta = new double[k];
-                    localHeadLoss[i] = HeadLoss.lossAndDelta(type, zLocal, k, y, probsLocal, localDelta);
-                    localDeltas[i] = localDelta;
-                    loss = HeadLoss.lossOfScores(type, blended, y);
-                } else {
-                    loss = trunkHeadLoss[i];
-                }
-                if (trainTrunk && start == null) {
-                    // The trunk learns from its own head's loss, as if the local head were not there
-                    // (and not from a new task still choosing its start).
-                    head.inputGradient(delta, dFeatures, i * h, h);
-                    trunkLabeled++;
-                }
-                labeled++;
-            }
-            task.countEvent(e.timestamp());
-            head.countEvent(e.labeled());
-            predictions.add(new Prediction(e.task(), e.id(), type,
-                    HeadLoss.prediction(type, blended, k), HeadLoss.score(type, blended, k),
-                    type == TaskType.MULTICLASS ? toFloats(blended) : null,
-                    e.label(), loss, e.labeled(), task.events(), newTask, modelVersion));
+            answers[i] = answer(batch.get(i), in, i * m, x, i * d);
+            predictions.add(answers[i].prediction);
+            labeled += batch.get(i).labeled() ? 1 : 0;
         }
         if (labeled == 0) {
             return predictions;
         }
+        boolean trainTrunk = trunk.parameterCount() > 0;
+        double[] dFeatures = trainTrunk ? new double[n * h] : null;
+        int trunkLabeled = 0;
         for (int i = 0; i < n; i++) {
-            if (deltas[i] == null) {
-                continue;
-            }
-            TaskHead th = used[i];
-            if (startLosses[i] != null && th.start() != null) {
-                th.start().learn(in, i * m, startLosses[i], startDeltaArrays[i]);
-                if (th.start() == null) {
-                    th.keepBestStart();
-                }
-            } else if (startLosses[i] != null) {
-                // The start was chosen earlier in this batch: the kept candidate's delta trains the head
-                // (its weights are that candidate's, as they were when this event was predicted).
-                th.trunkHead().learn(in, i * m, new double[] {startDeltaArrays[i][th.startCandidate()]});
-            } else {
-                th.trunkHead().learn(in, i * m, deltas[i]);
-            }
-            if (th.blended()) {
-                th.localHead().learn(raw01, i * d, localDeltas[i]);
-                th.localHead().countEvent(true);
-                if (startLosses[i] == null) {
-                    // A task choosing its start keeps trusting its prior-started trunk head until it
-                    // has chosen; the local head learns meanwhile.
-                    th.blend().update(trunkHeadLoss[i], localHeadLoss[i]);
-                }
+            if (batch.get(i).labeled() && learnEvent(answers[i], in, i * m, x, i * d, dFeatures, i * h)) {
+                trunkLabeled++;
             }
         }
-        if (trainTrunk) {
-            trunk.backward(pass, dFeatures, 1.0 / Math.max(1, trunkLabeled));
-            optimizer.step(trunk.params(), trunk.gradient());
+        if (trainTrunk && trunkLabeled > 0) {
+            trunk.backward(pass, dFeatures, 1.0 / trunkLabeled);
+            stepTrunk();
         }
         labeledEvents += labeled;
         modelVersion++;
@@ -401,6 +277,303 @@ public final class MultiTaskLearner {
             }
         }
         return predictions;
+    }
+
+    /**
+     * Prior weight of the stream's feature statistics in a task's, in events: a task that has seen few
+     * events is scaled mostly like the stream, one that has seen many by its own statistics. Measured
+     * on the heterogeneous real-data stream (README) and the synthetic ones: see {@code bench real}.
+     */
+    static final double TASK_SCALE_PRIOR = 20;
+
+    /**
+     * The batch's features, each event scaled by its task's running statistics shrunk toward the
+     * stream's ({@link Standardizer#transformRow}), after adding the event to both: the features of the
+     * event being predicted are known, only its label is not.
+     */
+    private double[] scaleFeatures(List<Event> batch) {
+        int d = inputDim;
+        float[] raw = new float[d];
+        double[] x = new double[batch.size() * d];
+        for (int i = 0; i < batch.size(); i++) {
+            Event e = batch.get(i);
+            e.copyFeaturesTo(raw, 0);
+            Standardizer own = tasks.get(e.task()).features();
+            scaler.update(raw, 0);
+            own.update(raw, 0);
+            own.transformRow(raw, 0, x, i * d, scaler, TASK_SCALE_PRIOR);
+        }
+        return x;
+    }
+
+    /** The heads' input rows: trunk features, followed by the scaled raw features when heads see them. */
+    private double[] headInput(double[] features, double[] x, int n) {
+        int h = trunk.outputDim();
+        int m = headInputs();
+        if (m == h) {
+            return features;
+        }
+        int d = inputDim;
+        double[] in = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(features, i * h, in, i * m, h);
+            System.arraycopy(x, i * d, in, i * m + h, d);
+        }
+        return in;
+    }
+
+    /** One event's answer, and what its learning step needs from the prediction. */
+    private static final class Answer {
+        Event event;
+        TaskState task;
+        TaskHead head;
+        Prediction prediction;
+        /** Prequential losses in the heads' own units (standardised targets): trunk head, local head. */
+        double trunkLoss;
+        double localLoss;
+        /** The candidates' prequential losses while a new task chooses its start, else null. */
+        double[] startLosses;
+    }
+
+    /**
+     * Answers one event with the heads as they are: the trunk head (or a new task's candidate starts,
+     * blended), blended with the local head by the task's {@link LossBlend}. A regression head's output
+     * is in standard units of its task's labels and is reported in the labels' own units.
+     */
+    private Answer answer(Event e, double[] in, int off, double[] x, int xOff) {
+        Answer a = new Answer();
+        TaskState task = tasks.get(e.task());
+        boolean newTask = task.events() == 0;
+        String headKey = headKey(e.task(), task);
+        TaskHead th = heads.computeIfAbsent(headKey, key -> newTaskHead(task));
+        touched.add(e.task());
+        touched.add(headKey);
+        a.event = e;
+        a.task = task;
+        a.head = th;
+        Head head = th.trunkHead();
+        TaskType type = head.type();
+        int k = head.outputs();
+        double[] probs = new double[k];
+        NewTaskStart start = th.start();
+        double[][] startProbs = null;
+        if (start != null) {
+            startProbs = candidateScores(start, type, in, off);
+            double[] weights = new double[NewTaskStart.CANDIDATES];
+            start.blendWeights(weights);
+            for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
+                probs[0] += weights[c] * startProbs[c][0];
+            }
+        } else {
+            double[] z = new double[k];
+            head.outputs(in, off, z);
+            HeadLoss.scores(type, z, k, probs);
+        }
+        double[] probsLocal = null;
+        double[] blended = probs;
+        if (th.blended()) {
+            double[] zLocal = new double[k];
+            probsLocal = new double[k];
+            th.localHead().outputs(x, xOff, zLocal);
+            HeadLoss.scores(type, zLocal, k, probsLocal);
+            double w = th.trunkWeight();
+            blended = new double[k];
+            for (int r = 0; r < k; r++) {
+                blended[r] = w * probs[r] + (1 - w) * probsLocal[r];
+            }
+        }
+        TargetScale target = task.target();
+        double[] reported = target == null ? blended : new double[] {target.toLabel(blended[0])};
+        Double loss = null;
+        if (e.labeled()) {
+            double y = e.label();
+            double own = target == null ? y : target.standardise(y);
+            a.trunkLoss = HeadLoss.lossOfScores(type, probs, own);
+            a.localLoss = probsLocal == null ? 0 : HeadLoss.lossOfScores(type, probsLocal, own);
+            if (startProbs != null) {
+                a.startLosses = new double[NewTaskStart.CANDIDATES];
+                for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
+                    a.startLosses[c] = HeadLoss.lossOfScores(type, startProbs[c], own);
+                }
+            }
+            loss = HeadLoss.lossOfScores(type, reported, y);
+        }
+        task.countEvent(e.timestamp());
+        head.countEvent(e.labeled());
+        a.prediction = new Prediction(e.task(), e.id(), type,
+                HeadLoss.prediction(type, reported, k), HeadLoss.score(type, reported, k),
+                type == TaskType.MULTICLASS ? toFloats(blended) : null,
+                e.label(), loss, e.labeled(), task.events(), newTask, modelVersion);
+        return a;
+    }
+
+    /** Each candidate start's scores ({@link HeadLoss#scores}) for one head input row. */
+    private static double[][] candidateScores(NewTaskStart start, TaskType type, double[] in, int off) {
+        double[] z = new double[NewTaskStart.CANDIDATES];
+        start.outputs(in, off, z);
+        double[][] scores = new double[NewTaskStart.CANDIDATES][1];
+        for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
+            HeadLoss.scores(type, new double[] {z[c]}, 1, scores[c]);
+        }
+        return scores;
+    }
+
+    /**
+     * Largest {@code |δ|} a regression event sends into the trunk: an error of 3 standard deviations
+     * of its task's labels (a Huber-style bound), so that one outlying label cannot jerk the trunk that
+     * every task shares. Classifiers' {@code δ} are probabilities' errors, at most 1.
+     */
+    static final double TRUNK_DELTA_BOUND = 6;
+
+    /**
+     * Learns one labeled event: its task's label scale takes the label, then its heads step from their
+     * current weights (a new task's candidate starts instead of its trunk head while it chooses), and
+     * the trunk head's gradient with respect to its input is added to {@code dFeatures}. A head whose
+     * step is refused as non-finite starts over from zero, so one task's trouble stays its own.
+     *
+     * @return whether the event fed the trunk's gradient
+     */
+    private boolean learnEvent(Answer a, double[] in, int off, double[] x, int xOff, double[] dFeatures, int dOff) {
+        double y = a.event.label();
+        TargetScale target = a.task.target();
+        if (target != null) {
+            target.update(y);
+            y = target.standardise(y);
+        }
+        TaskHead th = a.head;
+        Head head = th.trunkHead();
+        TaskType type = head.type();
+        int k = head.outputs();
+        boolean fedTrunk = false;
+        NewTaskStart start = th.start();
+        if (a.startLosses != null && start != null) {
+            double[][] scores = candidateScores(start, type, in, off);
+            double[] z = new double[NewTaskStart.CANDIDATES];
+            start.outputs(in, off, z);
+            double[] deltas = new double[NewTaskStart.CANDIDATES];
+            double[] one = new double[1];
+            for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
+                HeadLoss.lossAndDelta(type, new double[] {z[c]}, 1, y, scores[c], one);
+                deltas[c] = one[0];
+            }
+            start.learn(in, off, a.startLosses, deltas);
+            if (th.start() == null) {
+                th.keepBestStart();
+            }
+        } else {
+            double[] z = new double[k];
+            double[] probs = new double[k];
+            double[] delta = new double[k];
+            head.outputs(in, off, z);
+            HeadLoss.scores(type, z, k, probs);
+            HeadLoss.lossAndDelta(type, z, k, y, probs, delta);
+            // A task still choosing its start when this event was predicted does not feed the trunk.
+            if (dFeatures != null && a.startLosses == null && finite(delta)) {
+                double[] bounded = delta;
+                if (type == TaskType.REGRESSION) {
+                    bounded = new double[] {Math.max(-TRUNK_DELTA_BOUND, Math.min(TRUNK_DELTA_BOUND, delta[0]))};
+                }
+                head.inputGradient(bounded, dFeatures, dOff, trunk.outputDim());
+                fedTrunk = true;
+            }
+            if (!head.learn(in, off, delta)) {
+                head.reset();
+                headResets++;
+            }
+        }
+        if (th.blended()) {
+            Head local = th.localHead();
+            double[] z = new double[k];
+            double[] probs = new double[k];
+            double[] delta = new double[k];
+            local.outputs(x, xOff, z);
+            HeadLoss.scores(type, z, k, probs);
+            HeadLoss.lossAndDelta(type, z, k, y, probs, delta);
+            if (!local.learn(x, xOff, delta)) {
+                local.reset();
+                headResets++;
+            }
+            local.countEvent(true);
+            if (a.startLosses == null) {
+                // A task choosing its start keeps trusting its prior-started trunk head until it has
+                // chosen; the local head learns meanwhile.
+                th.blend().update(a.trunkLoss, a.localLoss);
+            }
+        }
+        return fedTrunk;
+    }
+
+    private static boolean finite(double[] a) {
+        for (double v : a) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The trunk's optimiser step, guarded: a gradient that is not finite is not applied, and a step that
+     * would leave a parameter non-finite is undone (both counted in {@link #skippedTrunkSteps}).
+     */
+    private void stepTrunk() {
+        double[] params = trunk.params();
+        double[] gradient = trunk.gradient();
+        double norm = 0;
+        for (double g : gradient) {
+            norm += g * g;
+        }
+        if (!Double.isFinite(norm)) {
+            skippedTrunkSteps++;
+            return;
+        }
+        if (paramsBackup == null || paramsBackup.length != params.length) {
+            paramsBackup = new double[params.length];
+        }
+        System.arraycopy(params, 0, paramsBackup, 0, params.length);
+        optimizer.step(params, gradient);
+        for (double p : params) {
+            if (!Double.isFinite(p)) {
+                System.arraycopy(paramsBackup, 0, params, 0, params.length);
+                skippedTrunkSteps++;
+                return;
+            }
+        }
+    }
+
+    /** Trunk steps not taken because the gradient or the step was not finite. */
+    public long skippedTrunkSteps() {
+        return skippedTrunkSteps;
+    }
+
+    /** Heads that started over from zero because a step would have made them non-finite. */
+    public long headResets() {
+        return headResets;
+    }
+
+    /**
+     * What in the model is not finite — the trunk's parameters or its learning rate, or a head's weights —
+     * or null when everything is. The guards of {@link #learn} are there so that this stays null.
+     */
+    public String nonFinite() {
+        if (trunk == null) {
+            return null;
+        }
+        for (double p : trunk.params()) {
+            if (!Double.isFinite(p)) {
+                return "the trunk's parameters";
+            }
+        }
+        if (!Double.isFinite(optimizer.learningRate())) {
+            return "the trunk's learning rate (" + optimizer.learningRate() + ")";
+        }
+        for (Map.Entry<String, TaskHead> e : heads.entrySet()) {
+            TaskHead th = e.getValue();
+            if (!finite(th.trunkHead().weightArray()) || (th.blended() && !finite(th.localHead().weightArray()))) {
+                return "the head of " + e.getKey();
+            }
+        }
+        return null;
     }
 
     /** Adds an established head (not choosing its start any more) to the prior of its shape. */

@@ -72,6 +72,47 @@ public final class Standardizer {
         }
     }
 
+    /**
+     * Writes row {@code src[off .. off+dim)} standardised with this standardiser's statistics, shrunk
+     * toward {@code prior}'s as if the prior were {@code priorCount} more observations (the pooled mean
+     * and variance of the two groups), into {@code dst[dstOff ..]}, clipped to ±{@link #CLIP}.
+     *
+     * <p>This is how a task's own statistics take over from the stream's: a task that has seen few events
+     * is scaled mostly like the stream, one that has seen many by its own features' means and spreads —
+     * which on a stream of tasks with different named features and scales are nothing like the
+     * stream's (a feature absent from most events is zero in them).
+     *
+     * @param prior the statistics to shrink toward. May be null: this one's alone.
+     */
+    public void transformRow(float[] src, int off, double[] dst, int dstOff, Standardizer prior, double priorCount) {
+        if (!enabled) {
+            for (int j = 0; j < dim; j++) {
+                dst[dstOff + j] = src[off + j];
+            }
+            return;
+        }
+        double n = count;
+        double k = prior == null ? 0 : prior.count < 2 ? 0 : priorCount;
+        double total = n + k;
+        for (int j = 0; j < dim; j++) {
+            double mu;
+            double var;
+            if (k == 0) {
+                mu = mean[j];
+                var = n < 2 ? 1.0 : m2[j] / (n - 1);
+            } else {
+                double priorMean = prior.mean[j];
+                double priorVar = prior.m2[j] / (prior.count - 1);
+                double gap = mean[j] - priorMean;
+                mu = (n * mean[j] + k * priorMean) / total;
+                var = (m2[j] + k * priorVar + (n * k / total) * gap * gap) / total;
+            }
+            double sdj = Math.sqrt(var);
+            double z = sdj > 1e-8 ? (src[off + j] - mu) / sdj : 0.0;
+            dst[dstOff + j] = Math.max(-CLIP, Math.min(CLIP, z));
+        }
+    }
+
     public int dimension() {
         return dim;
     }

@@ -123,6 +123,9 @@ public final class HypergradientAdam implements TrunkOptimizer {
         if (direction != null && direction.length == params.length) {
             double[] past = traceDecay > 0 ? trace : direction;
             double c = cosine(clipped, past);
+            if (!Double.isFinite(c)) {
+                c = 0; // a cosine that is not a number leaves the rate as it is
+            }
             double beta = c > 0 ? riseFactor * hyperRate : hyperRate;
             rate = Math.min(maxRate, Math.max(minRate, rate * Math.exp(beta * c)));
         } else {
