@@ -19,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code polyhead generate}: synthetic multi-task streams as contract JSONL. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = GenerateTableCommand.class,
         description = {
             "Writes a synthetic multi-task stream as JSONL events of the contract, reproducibly (same seed, same bytes).",
             "",
@@ -26,6 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  lowrank     related tasks: y = 2 c_t . tanh(U'x) / sqrt(r) + noise, one shared rank-r U; --kind binary too",
             "  hyperplane  MOA rotating hyperplanes, one per task, drifting; binary; --dim 10 by default",
             "  unrelated   independent random linear tasks (sharing has nothing to offer); --kind binary too",
+            "",
+            "Streams of real data from labelled CSV tables: 'polyhead generate table --help'.",
             "",
             "Examples:",
             "  polyhead generate lowrank --events 50000 --tasks 20 > s.jsonl",
@@ -35,8 +38,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", completionCandidates = GeneratorMixin.NameCandidates.class,
-            description = "Generator: ${COMPLETION-CANDIDATES}.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
+            completionCandidates = GeneratorMixin.NameCandidates.class,
+            description = "Generator: ${COMPLETION-CANDIDATES}; or the command table.")
     String name;
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "10000", description = "Events to write (default ${DEFAULT-VALUE}).")
@@ -50,6 +54,11 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (name == null) {
+            // optional for picocli only so that 'generate table' needs no NAME
+            throw new ParameterException(spec.commandLine(),
+                    "Missing required parameter: 'NAME' (sinusoid, lowrank, hyperplane, unrelated, or 'table FILE ...')");
+        }
         Generators.Name which = GeneratorMixin.parseName(name);
         if (which == null) {
             throw new ParameterException(spec.commandLine(),

@@ -40,6 +40,10 @@ public final class PolyheadCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PolyheadCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine.IParameterExceptionHandler standard = cl.getParameterExceptionHandler();
+        // generate table's usage, with its examples, is long: its errors are one line
+        cl.setParameterExceptionHandler((ex, args) -> ex.getCommandLine().getCommand() instanceof GenerateTableCommand
+                ? GenerateTableCommand.shortError(ex) : standard.handleParseException(ex, args));
         return cl;
     }
 

@@ -8,11 +8,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * Writes an {@link Event} as one compact JSON object of the event contract: dense features,
- * floats in their shortest form, null fields left out. What {@code polyhead generate} and
- * {@code produce} send.
+ * Writes an {@link Event} as one compact JSON object of the event contract: dense features (or
+ * named ones, given their names), floats in their shortest form, null fields left out. What
+ * {@code polyhead generate} and {@code produce} send.
  */
 public final class EventJson {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -37,6 +38,21 @@ public final class EventJson {
 
     /** Writes the event's JSON (no newline) to {@code out}, which is not closed. */
     public static void write(Event e, OutputStream out) {
+        write(e, null, out);
+    }
+
+    /**
+     * Writes the event's JSON (no newline) to {@code out}, which is not closed, with named features
+     * {@code {"name": value, ...}} (which a parser hashes into its input dimension) when
+     * {@code featureNames} is not null: one distinct name per feature, in the features' order.
+     *
+     * @throws IllegalArgumentException when there are not as many names as features
+     */
+    public static void write(Event e, List<String> featureNames, OutputStream out) {
+        if (featureNames != null && featureNames.size() != e.dimension()) {
+            throw new IllegalArgumentException(featureNames.size() + " feature names for " + e.dimension()
+                    + " features");
+        }
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
@@ -44,11 +60,19 @@ public final class EventJson {
             if (e.id() != null) {
                 g.writeStringField("id", e.id());
             }
-            g.writeArrayFieldStart("features");
-            for (int i = 0; i < e.dimension(); i++) {
-                g.writeNumber(e.feature(i));
+            if (featureNames == null) {
+                g.writeArrayFieldStart("features");
+                for (int i = 0; i < e.dimension(); i++) {
+                    g.writeNumber(e.feature(i));
+                }
+                g.writeEndArray();
+            } else {
+                g.writeObjectFieldStart("features");
+                for (int i = 0; i < e.dimension(); i++) {
+                    g.writeNumberField(featureNames.get(i), e.feature(i));
+                }
+                g.writeEndObject();
             }
-            g.writeEndArray();
             if (e.label() != null) {
                 double y = e.label();
                 if (y == Math.rint(y) && Math.abs(y) < 1e15) {
