@@ -105,6 +105,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             Files.writeString(report, r.toJson(), StandardCharsets.UTF_8);
             out.println("report: " + report);
         }
+        if (r.model().nonFinite() != null || (r.overall().labeled() > 0 && r.overall().loss() == null)) {
+            // The learner's guards exist so that this never happens; if it does, say so and fail.
+            err.println("polyhead evaluate: the model is not finite ("
+                    + (r.model().nonFinite() != null ? r.model().nonFinite() : "the mean loss") + "); its figures cannot be trusted"
+                    + (save != null ? " and no snapshot was saved" : ""));
+            return 1;
+        }
         if (save != null) {
             LearnerSnapshot.save(learner, save);
             out.println("snapshot: " + save);

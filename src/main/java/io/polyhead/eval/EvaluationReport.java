@@ -43,9 +43,15 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
      */
     public static final int LATE_TASKS_AFTER = 10;
 
-    /** The model at the end of the run. */
+    /**
+     * The model at the end of the run. {@code skippedTrunkSteps} and {@code headResets} count what the
+     * learner's guards refused (non-finite steps); {@code nonFinite} names what in the model is not
+     * finite, null when all is (as the guards keep it).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ModelInfo(String kind, int inputDim, int[] hidden, long trunkParameters, int heads,
-                            long modelVersion, double trunkRate, double meanHeadRate) {
+                            long modelVersion, double trunkRate, double meanHeadRate, long skippedTrunkSteps,
+                            long headResets, String nonFinite) {
     }
 
     /** Wall-clock figures. */
@@ -86,7 +92,8 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
                 learner.config().effectiveHidden(),
                 learner.trunk() == null ? 0 : learner.trunk().parameterCount(), learner.heads().size(),
                 learner.modelVersion(), learner.trunkOptimizer() == null ? 0 : learner.trunkOptimizer().learningRate(),
-                learner.heads().isEmpty() ? 0 : rateSum / learner.heads().size());
+                learner.heads().isEmpty() ? 0 : rateSum / learner.heads().size(), learner.skippedTrunkSteps(),
+                learner.headResets(), learner.nonFinite());
         Throughput throughput = new Throughput(seconds, seconds > 0 ? (m.events() + m.rejected()) / seconds : 0);
         return new EvaluationReport(source, learner.config().toString(), overall, model, throughput, m.rejections(),
                 m.rejectionExamples(), rows);

@@ -46,6 +46,10 @@ public final class ReportTable {
         out.printf(Locale.ROOT, "model: %s, input %d, trunk %s (%d parameters), %d heads, %d steps, trunk rate %.3g, "
                         + "mean head rate %.3g%n", m.kind(), m.inputDim(), java.util.Arrays.toString(m.hidden()),
                 m.trunkParameters(), m.heads(), m.modelVersion(), m.trunkRate(), m.meanHeadRate());
+        if (m.skippedTrunkSteps() > 0 || m.headResets() > 0) {
+            out.printf(Locale.ROOT, "guards: %d trunk steps skipped and %d heads restarted (their steps were not finite)%n",
+                    m.skippedTrunkSteps(), m.headResets());
+        }
         out.printf(Locale.ROOT, "throughput: %.0f events/s (%.2f s)%n", r.throughput().eventsPerSecond(),
                 r.throughput().seconds());
     }

@@ -44,6 +44,10 @@ public final class ModelCodec {
                 out.writeLong(s.count());
                 writeDoubles(out, s.meanArray());
                 writeDoubles(out, s.m2Array());
+                TargetScale labels = learner.labelScale();
+                out.writeLong(labels.count());
+                out.writeDouble(labels.mean());
+                out.writeDouble(labels.m2());
                 writeDoubles(out, learner.trunk().params());
                 learner.trunkOptimizer().writeState(out);
             }
@@ -53,7 +57,7 @@ public final class ModelCodec {
     /** Restores a trunk entry into a fresh learner of the same configuration. */
     public static void decodeTrunk(MultiTaskLearner learner, byte[] entry) throws IOException {
         DataInputStream in = input(entry);
-        checkVersion(in, "trunk");
+        int version = checkVersion(in, "trunk");
         int inputDim = in.readInt();
         long modelVersion = in.readLong();
         long labeled = in.readLong();
@@ -69,6 +73,9 @@ public final class ModelCodec {
                 throw new IOException("stored standardiser has " + mean.length + " features, expected " + inputDim);
             }
             learner.standardizer().restore(count, mean, m2);
+            if (version >= 4) {
+                learner.labelScale().restore(in.readLong(), in.readDouble(), in.readDouble());
+            }
             double[] params = readDoubles(in);
             if (params.length != learner.trunk().params().length) {
                 throw new IOException("stored trunk has " + params.length + " parameters, this configuration ("

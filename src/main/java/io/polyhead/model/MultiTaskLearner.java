@@ -46,6 +46,8 @@ public final class MultiTaskLearner {
     private long labeledEvents;
     private final Set<String> touched = new LinkedHashSet<>();
     private final Map<String, HeadPrior> priors = new HashMap<>();
+    /** The labels of every regression task: what a regression task's own label scale is shrunk toward. */
+    private final TargetScale labelScale = new TargetScale();
     private long skippedTrunkSteps;
     private long headResets;
     /** The trunk's parameters before a step, to undo one that went non-finite. */
@@ -126,6 +128,11 @@ public final class MultiTaskLearner {
     /** The trunk's optimiser, or null while the input dimension is unknown. */
     public TrunkOptimizer trunkOptimizer() {
         return optimizer;
+    }
+
+    /** The scale of all regression tasks' labels together. Never null. */
+    public TargetScale labelScale() {
+        return labelScale;
     }
 
     /** The feature standardiser, or null while the input dimension is unknown. */
@@ -280,13 +287,6 @@ public final class MultiTaskLearner {
     }
 
     /**
-     * Prior weight of the stream's feature statistics in a task's, in events: a task that has seen few
-     * events is scaled mostly like the stream, one that has seen many by its own statistics. Measured
-     * on the heterogeneous real-data stream (README) and the synthetic ones: see {@code bench real}.
-     */
-    static final double TASK_SCALE_PRIOR = 20;
-
-    /**
      * The batch's features, each event scaled by its task's running statistics shrunk toward the
      * stream's ({@link Standardizer#transformRow}), after adding the event to both: the features of the
      * event being predicted are known, only its label is not.
@@ -301,7 +301,7 @@ public final class MultiTaskLearner {
             Standardizer own = tasks.get(e.task()).features();
             scaler.update(raw, 0);
             own.update(raw, 0);
-            own.transformRow(raw, 0, x, i * d, scaler, TASK_SCALE_PRIOR);
+            own.transformRow(raw, 0, x, i * d, scaler);
         }
         return x;
     }
@@ -383,11 +383,16 @@ public final class MultiTaskLearner {
             }
         }
         TargetScale target = task.target();
-        double[] reported = target == null ? blended : new double[] {target.toLabel(blended[0])};
+        double[] scale = null;
+        if (target != null) {
+            scale = new double[2];
+            target.scale(labelScale, scale);
+        }
+        double[] reported = target == null ? blended : new double[] {scale[0] + scale[1] * blended[0]};
         Double loss = null;
         if (e.labeled()) {
             double y = e.label();
-            double own = target == null ? y : target.standardise(y);
+            double own = target == null ? y : (y - scale[0]) / scale[1];
             a.trunkLoss = HeadLoss.lossOfScores(type, probs, own);
             a.localLoss = probsLocal == null ? 0 : HeadLoss.lossOfScores(type, probsLocal, own);
             if (startProbs != null) {
@@ -438,7 +443,10 @@ public final class MultiTaskLearner {
         TargetScale target = a.task.target();
         if (target != null) {
             target.update(y);
-            y = target.standardise(y);
+            labelScale.update(y);
+            double[] scale = new double[2];
+            target.scale(labelScale, scale);
+            y = (y - scale[0]) / scale[1];
         }
         TaskHead th = a.head;
         Head head = th.trunkHead();

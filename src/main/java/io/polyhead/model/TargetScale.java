@@ -8,8 +8,8 @@ package io.polyhead.model;
  * the trunk gradients hundreds of times those of the classifiers beside it, and its heads start far
  * from the labels.
  *
- * <p>Prequential use: predict with the statistics as they are ({@link #toLabel}), then {@link #update}
- * with the label and learn from {@link #standardise} of it.
+ * <p>Prequential use: predict with the statistics as they are ({@link #scale}), then {@link #update}
+ * with the label and learn from it scaled anew.
  *
  * <p>Not thread-safe.
  */
@@ -48,14 +48,37 @@ public final class TargetScale {
         m2 += delta * (label - mean);
     }
 
-    /** The label in standard units: {@code (label − mean) / sd}. */
-    public double standardise(double label) {
-        return (label - mean) / sd();
-    }
-
-    /** A standardised output in the label's units: {@code mean + sd · z}. */
-    public double toLabel(double z) {
-        return mean + sd() * z;
+    /**
+     * The mean and standard deviation to scale by, into {@code out[0]} and {@code out[1]}: the
+     * {@code prior}'s (all regression tasks' labels together) while this task's mean is within chance
+     * of it, this task's own as it departs — weighted as {@link Standardizer#transformRow} weighs
+     * features, by the gap between the means in the labels' standard deviations (the variances are not
+     * compared: tasks of one family differ in amplitude). Tasks whose labels are alike keep one
+     * scale (measured on sinusoid: each task on its own scale tripled the second-half loss, as the
+     * trunk then weighs small-amplitude tasks like large ones); a task on a scale of its own (counts of
+     * stations beside magnitudes) gets its own.
+     *
+     * @param prior the labels of every regression task. May be null: this task's alone.
+     */
+    public void scale(TargetScale prior, double[] out) {
+        double w = 1;
+        if (prior != null && prior.count >= 2 && count >= 1) {
+            double priorVar = prior.m2 / (prior.count - 1);
+            double gap = mean - prior.mean;
+            double effect = priorVar > 1e-12 ? Math.max(0, gap * gap / priorVar - Standardizer.CHANCE / count)
+                    : (gap != 0 ? Double.POSITIVE_INFINITY : 0);
+            w = Standardizer.ownWeight(effect);
+        }
+        if (w == 1 || prior == null) {
+            out[0] = mean;
+            out[1] = sd();
+            return;
+        }
+        double priorVar = prior.m2 / (prior.count - 1);
+        double ownVar = count < 2 ? priorVar : m2 / (count - 1);
+        out[0] = w * mean + (1 - w) * prior.mean;
+        double sd = Math.sqrt(w * ownVar + (1 - w) * priorVar);
+        out[1] = Math.max(sd, 1e-6 * Math.max(1.0, Math.abs(out[0])));
     }
 
     double m2() {
