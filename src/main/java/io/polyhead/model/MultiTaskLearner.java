@@ -287,21 +287,23 @@ public final class MultiTaskLearner {
     }
 
     /**
-     * The batch's features, each event scaled by its task's running statistics shrunk toward the
-     * stream's ({@link Standardizer#transformRow}), after adding the event to both: the features of the
-     * event being predicted are known, only its label is not.
+     * The batch's features, each event scaled by its task's statistics or the stream's
+     * ({@link Standardizer#transformRow}) as they were before the batch; then every event is added to
+     * both, so that the whole batch is answered by the model as it was before it.
      */
     private double[] scaleFeatures(List<Event> batch) {
         int d = inputDim;
-        float[] raw = new float[d];
-        double[] x = new double[batch.size() * d];
-        for (int i = 0; i < batch.size(); i++) {
+        int n = batch.size();
+        float[] raw = new float[n * d];
+        double[] x = new double[n * d];
+        for (int i = 0; i < n; i++) {
             Event e = batch.get(i);
-            e.copyFeaturesTo(raw, 0);
-            Standardizer own = tasks.get(e.task()).features();
-            scaler.update(raw, 0);
-            own.update(raw, 0);
-            own.transformRow(raw, 0, x, i * d, scaler);
+            e.copyFeaturesTo(raw, i * d);
+            tasks.get(e.task()).features().transformRow(raw, i * d, x, i * d, scaler);
+        }
+        for (int i = 0; i < n; i++) {
+            scaler.update(raw, i * d);
+            tasks.get(batch.get(i).task()).features().update(raw, i * d);
         }
         return x;
     }

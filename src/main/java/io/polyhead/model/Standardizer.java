@@ -5,8 +5,8 @@ package io.polyhead.model;
  * features of very different scales share one learning rate. Values are clipped to ±{@link #CLIP}
  * standard deviations to keep a single outlier from throwing the trunk.
  *
- * <p>Prequential use: {@link #transform} a batch with the statistics as they are, then {@link #update}
- * with the same raw values.
+ * <p>Prequential use: {@link #transformRow} each row of a batch with the statistics as they are, then
+ * {@link #update} with the same raw values. The learner keeps one for the stream and one per task.
  */
 public final class Standardizer {
     /** Clip standardised values to this many standard deviations. */
@@ -17,12 +17,10 @@ public final class Standardizer {
     private long count;
     private final double[] mean;
     private final double[] m2;
-    /** Scratch: the standard deviations of one {@link #transform}. */
-    private final double[] sd;
 
     /**
      * @param dim     number of features, at least 1
-     * @param enabled when false, {@link #transform} copies values unchanged
+     * @param enabled when false, {@link #transformRow} copies values unchanged
      */
     public Standardizer(int dim, boolean enabled) {
         if (dim < 1) {
@@ -32,30 +30,6 @@ public final class Standardizer {
         this.enabled = enabled;
         this.mean = new double[dim];
         this.m2 = new double[dim];
-        this.sd = new double[dim];
-    }
-
-    /**
-     * Writes the standardised {@code rows} consecutive rows of {@code src} to {@code dst}, all with the
-     * statistics as they are now (the standard deviations are worked out once, not once per row).
-     */
-    public void transform(float[] src, float[] dst, int rows) {
-        if (!enabled) {
-            System.arraycopy(src, 0, dst, 0, rows * dim);
-            return;
-        }
-        // Before two observations the variance is unknown: centre only.
-        for (int j = 0; j < dim; j++) {
-            sd[j] = count < 2 ? 1.0 : Math.sqrt(m2[j] / (count - 1));
-        }
-        for (int r = 0; r < rows; r++) {
-            int off = r * dim;
-            for (int j = 0; j < dim; j++) {
-                double centred = src[off + j] - mean[j];
-                double z = sd[j] > 1e-8 ? centred / sd[j] : 0.0;
-                dst[off + j] = (float) Math.max(-CLIP, Math.min(CLIP, z));
-            }
-        }
     }
 
     /** Adds one observation {@code src[off .. off+dim)} to the running statistics. */
@@ -162,7 +136,8 @@ public final class Standardizer {
             }
             double sdj = Math.sqrt(var);
             double z = sdj > 1e-8 ? (src[off + j] - mu) / sdj : 0.0;
-            dst[dstOff + j] = Math.max(-CLIP, Math.min(CLIP, z));
+            // Rounded to float precision as events carry their features (and as earlier snapshots scaled them).
+            dst[dstOff + j] = (float) Math.max(-CLIP, Math.min(CLIP, z));
         }
     }
 
