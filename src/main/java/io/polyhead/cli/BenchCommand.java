@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (run with OMP_NUM_THREADS=1, as ./polyhead sets it).",
         subcommands = {BenchCommand.Core.class, BenchCommand.EndToEnd.class, BenchTrackingCommand.class,
-            BenchMetaCommand.class})
+            BenchMetaCommand.class, BenchRealCommand.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

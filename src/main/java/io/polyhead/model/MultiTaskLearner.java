@@ -199,6 +199,9 @@ public final class MultiTaskLearner {
         return null;
     }
 
+    /** Largest label size: squared errors of labels beyond it could overflow. */
+    static final double MAX_LABEL = 1e100;
+
     private static String checkLabel(TaskType type, int classes, Double label) {
         if (label == null) {
             return null;
@@ -206,6 +209,9 @@ public final class MultiTaskLearner {
         double y = label;
         if (!Double.isFinite(y)) {
             return "label: must be a finite number. Got: " + y;
+        }
+        if (Math.abs(y) > MAX_LABEL) {
+            return "label: must be within ±1e100 (its square must stay finite). Got: " + y;
         }
         return switch (type) {
             case REGRESSION -> null;

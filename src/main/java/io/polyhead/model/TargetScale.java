@@ -52,8 +52,8 @@ public final class TargetScale {
      * The mean and standard deviation to scale by, into {@code out[0]} and {@code out[1]}: the
      * {@code prior}'s (all regression tasks' labels together) while this task's mean is within chance
      * of it, this task's own as it departs — weighted as {@link Standardizer#transformRow} weighs
-     * features, by the gap between the means in the labels' standard deviations (the variances are not
-     * compared: tasks of one family differ in amplitude). Tasks whose labels are alike keep one
+     * features, by the gap between the means in the smaller of the two standard deviations (the
+     * variances themselves are not compared: tasks of one family differ in amplitude). Tasks whose labels are alike keep one
      * scale (measured on sinusoid: each task on its own scale tripled the second-half loss, as the
      * trunk then weighs small-amplitude tasks like large ones); a task on a scale of its own (counts of
      * stations beside magnitudes) gets its own.
@@ -63,9 +63,14 @@ public final class TargetScale {
     public void scale(TargetScale prior, double[] out) {
         double w = 1;
         if (prior != null && prior.count >= 2 && count >= 1) {
+            // The gap in the smaller of the two spreads: labels of another task on a far larger scale must not
+            // make this task's own look alike (one wild task would then set every other task's scale).
             double priorVar = prior.m2 / (prior.count - 1);
+            // (Its own spread only from 10 labels on: from two or three it can be tiny by chance, and new
+            // sinusoid tasks then took their own scale and doubled their first-10 loss.)
+            double var = count < 10 ? priorVar : Math.min(priorVar, m2 / (count - 1));
             double gap = mean - prior.mean;
-            double effect = priorVar > 1e-12 ? Math.max(0, gap * gap / priorVar - Standardizer.CHANCE / count)
+            double effect = var > 1e-12 ? Math.max(0, gap * gap / var - Standardizer.CHANCE / count)
                     : (gap != 0 ? Double.POSITIVE_INFINITY : 0);
             w = Standardizer.ownWeight(effect);
         }
