@@ -42,8 +42,8 @@ public final class BenchRealCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "src/test/resources/data",
-            description = "Folder with the tables (default ${DEFAULT-VALUE}, in a checkout of the project).")
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:POLYHEAD_HOME:-.}/src/test/resources/data",
+            description = "Folder with the tables (default: the project's src/test/resources/data).")
     Path data;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the streams (default ${DEFAULT-VALUE}).")

@@ -76,4 +76,31 @@ class EvaluateCommandTest {
         assertNotNull(b.remove("throughput"));
         assertEquals(a, b);
     }
+    @Test
+    void aModelThatIsNotFiniteFailsTheRunNamingWhatIsNot() throws Exception {
+        // The learner's guards keep every model finite; a snapshot damaged outside Polyhead is the way in.
+        io.polyhead.model.MultiTaskLearner learner = new io.polyhead.model.MultiTaskLearner(
+                io.polyhead.model.LearnerConfig.defaults());
+        io.polyhead.eval.PrequentialRun run = new io.polyhead.eval.PrequentialRun(learner,
+                new io.polyhead.eval.PrequentialMetrics(), null);
+        io.polyhead.eval.JsonlEvaluator.evaluate(Files.newInputStream(stream), run, 0, null);
+        run.flush();
+        learner.trunk().params()[0] = Double.NaN;
+        Path damaged = dir.resolve("damaged.snap");
+        io.polyhead.model.LearnerSnapshot.save(learner, damaged);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        int code;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            code = GenerateCommandTest.run(new StringWriter(), "evaluate", stream.toString(), "--load", damaged.toString(),
+                    "--quiet");
+        } finally {
+            System.setErr(before);
+        }
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, message);
+        assertTrue(message.contains("the model is not finite (the trunk's parameters)"), message);
+        assertTrue(!message.contains("Exception"), message);
+    }
 }

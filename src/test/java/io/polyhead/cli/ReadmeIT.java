@@ -45,6 +45,10 @@ class ReadmeIT {
         List<String> commands = readmeCommands();
         assertFalse(commands.isEmpty(), "the README has ./polyhead commands");
         String launcher = PROJECT.resolve("polyhead").toString();
+        // The README's table examples read the project's tables by their path in a checkout.
+        Path data = dir.resolve("src/test/resources/data");
+        Files.createDirectories(data.getParent());
+        Files.createSymbolicLink(data, PROJECT.resolve("src/test/resources/data"));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build()) {
             broker.start();
             for (String command : commands) {
