@@ -20,6 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -112,16 +113,9 @@ public final class GenerateTableCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "N", defaultValue = "10000", description = "Events to write (default ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    ScheduleOptions schedule;
 
-    @Option(names = "--new-task-every", paramLabel = "N", defaultValue = "0",
-            description = "0 (default): all tasks from the start. N: start with --initial-tasks and add one every N events.")
-    int newTaskEvery;
-
-    @Option(names = "--initial-tasks", paramLabel = "K", defaultValue = "1",
-            description = "Tasks active at the start when tasks appear over time (default ${DEFAULT-VALUE}).")
-    int initialTasks;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
@@ -179,7 +173,7 @@ public final class GenerateTableCommand implements Callable<Integer> {
             specs.add(new TableStream.Table(csv, t.labelColumn, t.as, t.classes, t.task, t.drop));
         }
         try {
-            return new TableStream(specs, seed, newTaskEvery, initialTasks);
+            return new TableStream(specs, schedule.seed, schedule.newTaskEvery, schedule.initialTasks);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

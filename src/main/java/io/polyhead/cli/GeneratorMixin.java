@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -26,16 +27,9 @@ public final class GeneratorMixin {
     @Option(names = "--tasks", paramLabel = "T", defaultValue = "20", description = "Tasks in all (default ${DEFAULT-VALUE}).")
     int tasks;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    ScheduleOptions schedule;
 
-    @Option(names = "--new-task-every", paramLabel = "N", defaultValue = "0",
-            description = "0 (default): all tasks from the start. N: start with --initial-tasks and add one every N events.")
-    int newTaskEvery;
-
-    @Option(names = "--initial-tasks", paramLabel = "K", defaultValue = "1",
-            description = "Tasks active at the start when tasks appear over time (default ${DEFAULT-VALUE}).")
-    int initialTasks;
 
     @Option(names = "--dim", paramLabel = "D", description = "Input dimension (lowrank, unrelated: 64; hyperplane: 10).")
     Integer dim;
@@ -77,7 +71,7 @@ public final class GeneratorMixin {
                 "sinusoid has input dimension 1. Got: --dim " + dim);
         GeneratorOptions defaults = GeneratorOptions.defaults();
         try {
-            return new GeneratorOptions(tasks, seed, newTaskEvery, initialTasks, dim == null ? 0 : dim,
+            return new GeneratorOptions(tasks, schedule.seed, schedule.newTaskEvery, schedule.initialTasks, dim == null ? 0 : dim,
                     rank == null ? defaults.rank() : rank, kind == null ? TaskType.REGRESSION : kind,
                     noise == null ? -1 : noise, drift == null ? defaults.drift() : drift);
         } catch (IllegalArgumentException e) {

@@ -116,6 +116,20 @@ public final class Head {
     }
 
     /**
+     * {@code δ = −∂loss/∂z} at this head's current output for input {@code x[off ..]} and {@code label}
+     * (in the head's own units: a regression head's standardised label). A new array.
+     */
+    public double[] delta(double[] x, int off, double label) {
+        double[] z = new double[outputs];
+        double[] probs = new double[outputs];
+        double[] delta = new double[outputs];
+        outputs(x, off, z);
+        HeadLoss.scores(type, z, outputs, probs);
+        HeadLoss.lossAndDelta(type, z, outputs, label, probs, delta);
+        return delta;
+    }
+
+    /**
      * Adds {@code ∂loss/∂x_j = −Σ_r delta_r w_rj} for the first {@code count} inputs to
      * {@code dx[dxOff ..]}: the gradient this head sends back into the trunk.
      */

@@ -459,17 +459,19 @@ public final class MultiTaskLearner {
         TaskHead th = a.head;
         Head head = th.trunkHead();
         TaskType type = head.type();
-        int k = head.outputs();
         boolean fedTrunk = false;
         NewTaskStart start = th.start();
         if (a.startLosses != null && start != null) {
-            double[][] scores = candidateScores(start, type, in, off);
+            // Each candidate steps from its current output (fresh, as the heads do).
             double[] z = new double[NewTaskStart.CANDIDATES];
             start.outputs(in, off, z);
             double[] deltas = new double[NewTaskStart.CANDIDATES];
             double[] one = new double[1];
+            double[] score = new double[1];
             for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
-                HeadLoss.lossAndDelta(type, new double[] {z[c]}, 1, y, scores[c], one);
+                double[] zc = {z[c]};
+                HeadLoss.scores(type, zc, 1, score);
+                HeadLoss.lossAndDelta(type, zc, 1, y, score, one);
                 deltas[c] = one[0];
             }
             start.learn(in, off, a.startLosses, deltas);
@@ -477,12 +479,7 @@ public final class MultiTaskLearner {
                 th.keepBestStart();
             }
         } else {
-            double[] z = new double[k];
-            double[] probs = new double[k];
-            double[] delta = new double[k];
-            head.outputs(in, off, z);
-            HeadLoss.scores(type, z, k, probs);
-            HeadLoss.lossAndDelta(type, z, k, y, probs, delta);
+            double[] delta = head.delta(in, off, y);
             // A task still choosing its start when this event was predicted does not feed the trunk.
             if (dFeatures != null && a.startLosses == null && finite(delta)) {
                 double[] bounded = delta;
@@ -492,23 +489,11 @@ public final class MultiTaskLearner {
                 head.inputGradient(bounded, dFeatures, dOff, trunk.outputDim());
                 fedTrunk = true;
             }
-            if (!head.learn(in, off, delta)) {
-                head.reset();
-                headResets++;
-            }
+            step(head, in, off, delta);
         }
         if (th.blended()) {
             Head local = th.localHead();
-            double[] z = new double[k];
-            double[] probs = new double[k];
-            double[] delta = new double[k];
-            local.outputs(x, xOff, z);
-            HeadLoss.scores(type, z, k, probs);
-            HeadLoss.lossAndDelta(type, z, k, y, probs, delta);
-            if (!local.learn(x, xOff, delta)) {
-                local.reset();
-                headResets++;
-            }
+            step(local, x, xOff, local.delta(x, xOff, y));
             local.countEvent(true);
             if (a.startLosses == null) {
                 // A task choosing its start keeps trusting its prior-started trunk head until it has
@@ -517,6 +502,14 @@ public final class MultiTaskLearner {
             }
         }
         return fedTrunk;
+    }
+
+    /** A head's guarded step; a head whose step is refused as non-finite starts over from zero. */
+    private void step(Head head, double[] x, int off, double[] delta) {
+        if (!head.learn(x, off, delta)) {
+            head.reset();
+            headResets++;
+        }
     }
 
     private static boolean finite(double[] a) {
