@@ -1,16 +1,21 @@
 package io.polyhead.cli;
 
 import io.polyhead.eval.EvaluationReport;
+import io.polyhead.eval.HeadRateRobustness;
+import io.polyhead.eval.RealDataExperiment;
 import io.polyhead.eval.PrequentialRun;
 import io.polyhead.eval.TaskMetrics;
 import io.polyhead.eval.gen.GeneratorOptions;
 import io.polyhead.eval.gen.Generators;
 import io.polyhead.event.TaskType;
 import io.polyhead.model.LearnerConfig;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code polyhead bench meta}: the meta-learner's figures. */
@@ -21,7 +26,9 @@ import picocli.CommandLine.Option;
             "     rates 1e-4 .. 1, with the meta-learner on and off;",
             "  2. new tasks: 50 tasks, a new one every 1000 events; mean loss over the first 10 events of each task",
             "     after the first 10, meta on vs off, on sinusoid, lowrank, unrelated and two binary streams",
-            "     (unrelated binary and lowrank binary: tasks whose labels disagree).",
+            "     (unrelated binary and lowrank binary: tasks whose labels disagree);",
+            "  3. head rates: overall loss by starting --head-lr 0.01 .. 1, meta on vs the same rates fixed (meta off),",
+            "     on the letters and heterogeneous real-data streams (see 'bench real') and on lowrank and sinusoid.",
             "Throughput with and without it: 'polyhead bench core'. Autostep on Sutton's task: 'polyhead bench tracking'.",
             "",
             "Example: ./polyhead bench meta"})
@@ -34,10 +41,16 @@ public final class BenchMetaCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the streams (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    TablesOption tables;
+
+    @Option(names = "--skip-head-rates", description = "Leave out the head-rate grid (part 3, the slowest).")
+    boolean skipHeadRates;
+
     PrintStream out = System.out;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         out.printf(Locale.ROOT, "robustness: second-half loss by starting trunk rate (--lr), %d events, 20 tasks%n", events);
         out.printf(Locale.ROOT, "%-22s", "stream / meta");
         for (double r : RATES) {
@@ -78,7 +91,40 @@ public final class BenchMetaCommand implements Callable<Integer> {
         newTasks("unrelated", Generators.Name.UNRELATED, TaskType.REGRESSION, 3);
         newTasks("unrelated binary", Generators.Name.UNRELATED, TaskType.BINARY, 4);
         newTasks("lowrank binary (rank 2)", Generators.Name.LOWRANK, TaskType.BINARY, 5);
+        if (!skipHeadRates) {
+            headRates();
+        }
         return 0;
+    }
+
+    private void headRates() throws IOException {
+        Path data = tables.require();
+        out.printf(Locale.ROOT, "%nhead rates: overall loss by starting --head-lr, meta on; the same rates fixed, meta off%n");
+        out.printf(Locale.ROOT, "%-22s", "stream / meta");
+        for (double r : HeadRateRobustness.STARTS) {
+            out.printf(Locale.ROOT, " %8s", String.valueOf(r));
+        }
+        out.printf(Locale.ROOT, " %14s%n", "worst / best");
+        byte[] letters = RealDataExperiment.jsonl(RealDataExperiment.letters(data, 1), RealDataExperiment.LETTERS_EVENTS);
+        byte[] hetero = RealDataExperiment.jsonl(RealDataExperiment.heterogeneous(data, 1),
+                RealDataExperiment.HETEROGENEOUS_EVENTS);
+        GeneratorOptions options = GeneratorOptions.defaults().withTasks(20).withSeed(seed);
+        for (HeadRateRobustness.Row row : new HeadRateRobustness.Row[] {
+            HeadRateRobustness.measure("letters", c -> RealDataExperiment.run(letters, c)),
+            HeadRateRobustness.measure("heterogeneous", c -> RealDataExperiment.run(hetero, c)),
+            HeadRateRobustness.measure("lowrank", c -> PrequentialRun.over(
+                    Generators.create(Generators.Name.LOWRANK, options), events, c)),
+            HeadRateRobustness.measure("sinusoid", c -> PrequentialRun.over(
+                    Generators.create(Generators.Name.SINUSOID, options), events, c))}) {
+            for (int meta = 0; meta < 2; meta++) {
+                out.printf(Locale.ROOT, "%-22s", row.stream() + (meta == 0 ? " on" : " off"));
+                for (double l : meta == 0 ? row.on() : row.off()) {
+                    out.printf(Locale.ROOT, " %8.4f", l);
+                }
+                out.printf(Locale.ROOT, meta == 0 ? " %14.3f%n" : "%n", row.worstOverBestFixed());
+            }
+        }
+        out.printf(Locale.ROOT, "(worst / best: the worst start with the meta-learner over the best fixed rate)%n");
     }
 
     private void newTasks(String label, Generators.Name name, TaskType kind, long streamSeed) {

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -39,12 +40,8 @@ public final class BenchRealCommand implements Callable<Integer> {
     static final double[] HEAD_RATES = {0.01, 0.05, 0.1, 0.2, 0.5, 1, 2};
     static final double[] TRUNK_RATES = {1e-4, 1e-3, 1e-2, 1e-1, 1};
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:POLYHEAD_HOME:-.}/src/test/resources/data",
-            description = "Folder with the tables (default: the project's src/test/resources/data).")
-    Path data;
+    @Mixin
+    TablesOption tables;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the streams (default ${DEFAULT-VALUE}).")
     long seed;
@@ -60,10 +57,7 @@ public final class BenchRealCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(data.resolve("letter-recognition.csv"))) {
-            throw new ParameterException(spec.commandLine(), "--data: no letter-recognition.csv in " + data
-                    + " (the tables are in src/test/resources/data of the project)");
-        }
+        Path data = tables.require();
         byte[] hetero = RealDataExperiment.jsonl(RealDataExperiment.heterogeneous(data, seed),
                 RealDataExperiment.HETEROGENEOUS_EVENTS);
         Heterogeneous shared = Heterogeneous.of(run(hetero, ModelKind.SHARED).metrics());

@@ -73,7 +73,7 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
         double rateSum = 0;
         for (TaskMetrics t : m.tasks()) {
             TaskHead head = learner.heads().get(t.task());
-            Double rate = head == null ? null : head.trunkHead().rate().meanRate();
+            Double rate = head == null ? null : head.trunkHead().meanRate();
             Double trust = head == null || !head.blended() ? null : head.trunkWeight();
             rows.add(new TaskRow(t.task(), t.type() == null ? null : t.type().jsonName(), t.events(), t.labeled(),
                     finite(t.meanLoss()), finite(t.accuracy()),
@@ -82,7 +82,7 @@ public record EvaluationReport(String source, String config, Overall overall, Mo
                     head == null || head.startCandidate() < 0 ? null : NewTaskStart.nameOf(head.startCandidate())));
         }
         for (TaskHead h : learner.heads().values()) {
-            rateSum += h.trunkHead().rate().meanRate();
+            rateSum += h.trunkHead().meanRate();
         }
         Overall overall = new Overall(m.events(), m.labeled(), m.rejected(), m.tasks().size(), finite(m.meanLoss()),
                 finite(m.secondHalfLoss()), finite(m.accuracy()),

@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class ModelCodec {
     /** Version of the entries this code writes. */
-    public static final int ENTRY_VERSION = 4;
+    public static final int ENTRY_VERSION = 5;
 
     private ModelCodec() {
     }
@@ -178,14 +178,14 @@ public final class ModelCodec {
             TaskType type = TaskType.valueOf(in.readUTF());
             int outputs = in.readInt();
             TaskHead th = learner.emptyTaskHead(type, outputs);
-            readHead(in, key, th.trunkHead());
+            readHead(in, version, key, th.trunkHead());
             boolean blended = in.readBoolean();
             if (blended != th.blended()) {
                 throw new IOException("head " + key + (blended ? " has" : " lacks") + " a local head, this configuration "
                         + (blended ? "does not" : "does"));
             }
             if (blended) {
-                readHead(in, key, th.localHead());
+                readHead(in, version, key, th.localHead());
                 long count = in.readLong();
                 double trunkLoss = in.readDouble();
                 double localLoss = in.readDouble();
@@ -226,25 +226,53 @@ public final class ModelCodec {
         return keys;
     }
 
-    /** Writes a head; {@code weights} replaces its weights when not null. */
-    private static void writeHead(DataOutputStream out, Head h, double[] weights) throws IOException {
-        out.writeLong(h.events());
-        out.writeLong(h.labeledEvents());
-        writeDoubles(out, weights != null ? weights : h.weightArray());
-        h.rate().writeState(out);
+    /**
+     * Writes a rated head: its copies (counts, weights, step rule's state) and its mixture's state;
+     * {@code weights} replaces every copy's weights when not null.
+     */
+    private static void writeHead(DataOutputStream out, RatedHead rated, double[] weights) throws IOException {
+        Head[] copies = rated.copies();
+        out.writeInt(copies.length);
+        for (Head h : copies) {
+            out.writeLong(h.events());
+            out.writeLong(h.labeledEvents());
+            writeDoubles(out, weights != null ? weights : h.weightArray());
+            h.rate().writeState(out);
+        }
+        if (rated.mixture() != null) {
+            rated.mixture().writeState(out);
+        }
     }
 
-    private static void readHead(DataInputStream in, String key, Head head) throws IOException {
-        long events = in.readLong();
-        long labeledEvents = in.readLong();
-        double[] weights = readDoubles(in);
-        if (weights.length != head.weightArray().length) {
-            throw new IOException("head " + key + " has " + weights.length + " weights, this configuration "
-                    + head.weightArray().length);
+    /**
+     * Reads a rated head. Formats before 5 stored one head: it becomes every copy (the mixture starts
+     * afresh); a stored head whose copies do not match this configuration's is refused.
+     */
+    private static void readHead(DataInputStream in, int version, String key, RatedHead rated) throws IOException {
+        Head[] copies = rated.copies();
+        int stored = version >= 5 ? in.readInt() : 1;
+        if (stored != 1 && stored != copies.length) {
+            throw new IOException("head " + key + " has " + stored + " rate copies, this configuration " + copies.length);
         }
-        System.arraycopy(weights, 0, head.weightArray(), 0, weights.length);
-        head.restoreCounts(events, labeledEvents);
-        head.rate().readState(in);
+        for (int c = 0; c < stored; c++) {
+            long events = in.readLong();
+            long labeledEvents = in.readLong();
+            double[] weights = readDoubles(in);
+            if (weights.length != copies[c].weightArray().length) {
+                throw new IOException("head " + key + " has " + weights.length + " weights, this configuration "
+                        + copies[c].weightArray().length);
+            }
+            if (stored == 1) {
+                rated.setWeights(weights);
+            } else {
+                System.arraycopy(weights, 0, copies[c].weightArray(), 0, weights.length);
+            }
+            copies[c].restoreCounts(events, labeledEvents);
+            copies[c].rate().readState(in);
+        }
+        if (version >= 5 && stored > 1 && rated.mixture() != null) {
+            rated.mixture().readState(in);
+        }
     }
 
     private static int checkVersion(DataInputStream in, String what) throws IOException {

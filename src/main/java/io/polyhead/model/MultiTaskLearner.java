@@ -5,6 +5,7 @@ import io.polyhead.event.Prediction;
 import io.polyhead.event.TaskType;
 import io.polyhead.meta.HeadPrior;
 import io.polyhead.meta.NewTaskStart;
+import io.polyhead.meta.RateMixture;
 import io.polyhead.optim.Adam;
 import io.polyhead.optim.AutostepRate;
 import io.polyhead.optim.HypergradientAdam;
@@ -339,6 +340,9 @@ public final class MultiTaskLearner {
         /** Prequential losses in the heads' own units (standardised targets): trunk head, local head. */
         double trunkLoss;
         double localLoss;
+        /** Each rate copy's prequential loss, trunk head and local head; null when not answered by them. */
+        double[] trunkCopyLosses;
+        double[] localCopyLosses;
         /** The candidates' prequential losses while a new task chooses its start, else null. */
         double[] startLosses;
     }
@@ -359,10 +363,11 @@ public final class MultiTaskLearner {
         a.event = e;
         a.task = task;
         a.head = th;
-        Head head = th.trunkHead();
+        RatedHead head = th.trunkHead();
         TaskType type = head.type();
         int k = head.outputs();
         double[] probs = new double[k];
+        double[][] trunkCopies = null;
         NewTaskStart start = th.start();
         double[][] startProbs = null;
         if (start != null) {
@@ -373,17 +378,16 @@ public final class MultiTaskLearner {
                 probs[0] += weights[c] * startProbs[c][0];
             }
         } else {
-            double[] z = new double[k];
-            head.outputs(in, off, z);
-            HeadLoss.scores(type, z, k, probs);
+            trunkCopies = head.newCopyScores();
+            head.scores(in, off, trunkCopies, probs);
         }
         double[] probsLocal = null;
+        double[][] localCopies = null;
         double[] blended = probs;
         if (th.blended()) {
-            double[] zLocal = new double[k];
             probsLocal = new double[k];
-            th.localHead().outputs(x, xOff, zLocal);
-            HeadLoss.scores(type, zLocal, k, probsLocal);
+            localCopies = th.localHead().newCopyScores();
+            th.localHead().scores(x, xOff, localCopies, probsLocal);
             double w = th.trunkWeight();
             blended = new double[k];
             for (int r = 0; r < k; r++) {
@@ -403,6 +407,8 @@ public final class MultiTaskLearner {
             double own = target == null ? y : (y - scale[0]) / scale[1];
             a.trunkLoss = HeadLoss.lossOfScores(type, probs, own);
             a.localLoss = probsLocal == null ? 0 : HeadLoss.lossOfScores(type, probsLocal, own);
+            a.trunkCopyLosses = copyLosses(type, trunkCopies, own);
+            a.localCopyLosses = copyLosses(type, localCopies, own);
             if (startProbs != null) {
                 a.startLosses = new double[NewTaskStart.CANDIDATES];
                 for (int c = 0; c < NewTaskStart.CANDIDATES; c++) {
@@ -418,6 +424,18 @@ public final class MultiTaskLearner {
                 type == TaskType.MULTICLASS ? toFloats(blended) : null,
                 e.label(), loss, e.labeled(), task.events(), newTask, modelVersion);
         return a;
+    }
+
+    /** Each copy's loss of its scores for a label; null without scores. */
+    private static double[] copyLosses(TaskType type, double[][] copyScores, double label) {
+        if (copyScores == null) {
+            return null;
+        }
+        double[] losses = new double[copyScores.length];
+        for (int c = 0; c < losses.length; c++) {
+            losses[c] = HeadLoss.lossOfScores(type, copyScores[c], label);
+        }
+        return losses;
     }
 
     /** Each candidate start's scores ({@link HeadLoss#scores}) for one head input row. */
@@ -457,7 +475,7 @@ public final class MultiTaskLearner {
             y = (y - scale[0]) / scale[1];
         }
         TaskHead th = a.head;
-        Head head = th.trunkHead();
+        RatedHead head = th.trunkHead();
         TaskType type = head.type();
         boolean fedTrunk = false;
         NewTaskStart start = th.start();
@@ -479,21 +497,14 @@ public final class MultiTaskLearner {
                 th.keepBestStart();
             }
         } else {
-            double[] delta = head.delta(in, off, y);
             // A task still choosing its start when this event was predicted does not feed the trunk.
-            if (dFeatures != null && a.startLosses == null && finite(delta)) {
-                double[] bounded = delta;
-                if (type == TaskType.REGRESSION) {
-                    bounded = new double[] {Math.max(-TRUNK_DELTA_BOUND, Math.min(TRUNK_DELTA_BOUND, delta[0]))};
-                }
-                head.inputGradient(bounded, dFeatures, dOff, trunk.outputDim());
-                fedTrunk = true;
-            }
-            step(head, in, off, delta);
+            fedTrunk = dFeatures != null && a.startLosses == null;
+            headResets += head.learn(in, off, y, a.trunkCopyLosses, fedTrunk ? dFeatures : null, dOff,
+                    trunk.outputDim(), TRUNK_DELTA_BOUND);
         }
         if (th.blended()) {
-            Head local = th.localHead();
-            step(local, x, xOff, local.delta(x, xOff, y));
+            RatedHead local = th.localHead();
+            headResets += local.learn(x, xOff, y, a.localCopyLosses, null, 0, 0, 0);
             local.countEvent(true);
             if (a.startLosses == null) {
                 // A task choosing its start keeps trusting its prior-started trunk head until it has
@@ -502,14 +513,6 @@ public final class MultiTaskLearner {
             }
         }
         return fedTrunk;
-    }
-
-    /** A head's guarded step; a head whose step is refused as non-finite starts over from zero. */
-    private void step(Head head, double[] x, int off, double[] delta) {
-        if (!head.learn(x, off, delta)) {
-            head.reset();
-            headResets++;
-        }
     }
 
     private static boolean finite(double[] a) {
@@ -578,7 +581,7 @@ public final class MultiTaskLearner {
         }
         for (Map.Entry<String, TaskHead> e : heads.entrySet()) {
             TaskHead th = e.getValue();
-            if (!finite(th.trunkHead().weightArray()) || (th.blended() && !finite(th.localHead().weightArray()))) {
+            if (!th.trunkHead().finite() || (th.blended() && !th.localHead().finite())) {
                 return "the head of " + e.getKey();
             }
         }
@@ -587,7 +590,7 @@ public final class MultiTaskLearner {
 
     /** Adds an established head (not choosing its start any more) to the prior of its shape. */
     private void observe(String key, TaskHead th) {
-        Head head = th.trunkHead();
+        RatedHead head = th.trunkHead();
         if (th.start() != null || head.outputs() != 1 || head.labeledEvents() < ESTABLISHED) {
             return;
         }
@@ -693,13 +696,30 @@ public final class MultiTaskLearner {
         return config.model() == ModelKind.SHARED && config.localHeads() && trunk.parameterCount() > 0;
     }
 
-    private HeadRate newRate(int inputs) {
+    private HeadRate newRate(int inputs, double rate) {
         return switch (config.headOptimizer()) {
             // Autostep: per-weight rates that adapt; starts at the head rate spread over the inputs.
-            case AUTOSTEP -> new AutostepRate(Math.min(AutostepRate.MAX_RATE, config.headRate() / (inputs + 1)));
-            case NLMS -> new NormalizedRate(config.headRate());
-            case SGD -> new FixedRate(config.headRate());
+            case AUTOSTEP -> new AutostepRate(Math.min(AutostepRate.MAX_RATE, rate / (inputs + 1)));
+            case NLMS -> new NormalizedRate(rate);
+            case SGD -> new FixedRate(rate);
         };
+    }
+
+    /**
+     * A head of this kind and width: with the meta-learner and NLMS, one copy per rate of
+     * {@link RateMixture#RATES} weighed by a mixture that starts near {@code --head-lr}; else one copy at
+     * {@code --head-lr} (Autostep adapts its own rates).
+     */
+    private RatedHead newRatedHead(TaskType type, int outputs, int inputs) {
+        if (!config.meta() || config.headOptimizer() != LearnerConfig.HeadOptimizerKind.NLMS) {
+            return new RatedHead(new Head[] {new Head(type, outputs, inputs, null, newRate(inputs, config.headRate()))}, null);
+        }
+        double[] rates = RateMixture.ratesFor(type != TaskType.REGRESSION);
+        Head[] copies = new Head[rates.length];
+        for (int c = 0; c < copies.length; c++) {
+            copies[c] = new Head(type, outputs, inputs, null, newRate(inputs, rates[c]));
+        }
+        return new RatedHead(copies, new RateMixture(config.headRate(), type != TaskType.REGRESSION));
     }
 
     // Registers a head read from a snapshot.
@@ -721,11 +741,11 @@ public final class MultiTaskLearner {
 
     /** A new, zero head for a task of this kind, with the configured rules. */
     TaskHead emptyTaskHead(TaskType type, int outputs) {
-        Head trunkHead = new Head(type, outputs, headInputs(), null, newRate(headInputs()));
+        RatedHead trunkHead = newRatedHead(type, outputs, headInputs());
         if (!blendsLocalHeads()) {
             return new TaskHead(trunkHead, null, null);
         }
-        return new TaskHead(trunkHead, new Head(type, outputs, inputDim, null, newRate(inputDim)), new LossBlend());
+        return new TaskHead(trunkHead, newRatedHead(type, outputs, inputDim), new LossBlend());
     }
 
     private static float[] toFloats(double[] a) {

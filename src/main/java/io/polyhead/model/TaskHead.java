@@ -4,13 +4,14 @@ import io.polyhead.meta.NewTaskStart;
 
 /**
  * Everything one head key owns: the head on the shared trunk's features, and — in the shared model —
- * a local linear head on the standardised raw features with the {@link LossBlend} that weighs the
+ * a local linear head on the standardised raw features (each a {@link RatedHead}: with the
+ * meta-learner, learned at several rates at once) with the {@link LossBlend} that weighs the
  * two. With the meta-learner on, a new task's trunk head first runs as a {@link NewTaskStart} (zero and
  * prior mean heads at several rates, and the prior subspace, side by side) until the best is kept.
  */
 public final class TaskHead {
-    private final Head trunkHead;
-    private final Head localHead;
+    private final RatedHead trunkHead;
+    private final RatedHead localHead;
     private final LossBlend blend;
     private NewTaskStart start;
     /** The candidate kept ({@link NewTaskStart#nameOf}); -1 before or without one. */
@@ -24,18 +25,18 @@ public final class TaskHead {
      * @param localHead a linear head on the raw features. May be null (baselines).
      * @param blend     weighs the two heads. Null exactly when {@code localHead} is.
      */
-    public TaskHead(Head trunkHead, Head localHead, LossBlend blend) {
+    TaskHead(RatedHead trunkHead, RatedHead localHead, LossBlend blend) {
         this.trunkHead = trunkHead;
         this.localHead = localHead;
         this.blend = blend;
     }
 
-    public Head trunkHead() {
+    public RatedHead trunkHead() {
         return trunkHead;
     }
 
     /** May be null. */
-    public Head localHead() {
+    public RatedHead localHead() {
         return localHead;
     }
 
@@ -84,8 +85,7 @@ public final class TaskHead {
 
     /** Ends the candidate phase: the best candidate's weights become the trunk head's. */
     void keepBestStart() {
-        double[] w = start.winner();
-        System.arraycopy(w, 0, trunkHead.weightArray(), 0, w.length);
+        trunkHead.setWeights(start.winner());
         startTaken = start.best();
         startLosses = start.meanLosses();
         start = null;
