@@ -208,6 +208,11 @@ public final class ModelCodec {
                 }
                 if (taken >= 0) {
                     double[] losses = readDoubles(in);
+                    if (version < 5 && losses.length == NewTaskStart.CANDIDATES - 1) {
+                        // Before format 5 there was no Newton candidate: those losses are no evidence for
+                        // today's candidates, and the task's kept index still means what it meant.
+                        losses = new double[0];
+                    }
                     if (losses.length != 0 && losses.length != NewTaskStart.CANDIDATES) {
                         throw new IOException("head " + key + " has " + losses.length + " start losses, not "
                                 + NewTaskStart.CANDIDATES);

@@ -56,10 +56,6 @@ public final class MultiTaskLearner {
 
     /** A head joins the priors once it has learned from this many labeled events. */
     static final int ESTABLISHED = 50;
-    /** Established heads of a shape needed before new tasks get candidate starts. */
-    static final int MIN_PRIOR_TASKS = 5;
-    /** Most directions in a new task's subspace start. */
-    static final int MAX_RANK = 4;
     /**
      * The meta-learner's trunk rate: hypergradient step 0.1 down and 0.3 up (at most -10% / +35% per
      * learning step) against a trace of past directions decaying by 0.99, kept in [1e-6, 0.01].
@@ -79,8 +75,6 @@ public final class MultiTaskLearner {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    /** Share of the established heads' variance the subspace must explain for prior starts. */
-    static final double EXPLAINED = 0.9;
 
     public MultiTaskLearner(LearnerConfig config) {
         this.config = config;
@@ -492,7 +486,7 @@ public final class MultiTaskLearner {
                 HeadLoss.lossAndDelta(type, zc, 1, y, score, one);
                 deltas[c] = one[0];
             }
-            start.learn(in, off, a.startLosses, deltas);
+            start.learn(in, off, y, a.startLosses, deltas);
             if (th.start() == null) {
                 th.keepBestStart();
             }
@@ -651,29 +645,12 @@ public final class MultiTaskLearner {
     private TaskHead newTaskHead(TaskState task) {
         TaskHead th = emptyTaskHead(task.type(), task.type() == TaskType.MULTICLASS ? task.classes() : 1);
         HeadPrior prior = config.meta() && th.trunkHead().outputs() == 1 ? priors.get(shapeKey(task.type())) : null;
-        if (prior != null && prior.tasks() >= MIN_PRIOR_TASKS) {
-            // Offer prior starts only when the established heads share a low-rank structure: the
-            // smallest rank r (at most 4) that explains 90% of their variance, seen in at least 2r + 1
-            // heads. n heads span at most n - 1 directions about their mean, so 5 heads of unrelated
-            // tasks "explain" all their variance in 4; measured, those early offers cost unrelated binary
-            // tasks 2-3% in their first 10 events, none once 2r + 1 heads are required. Unrelated
-            // tasks have no such structure, and a new one then starts as without the meta-learner.
-            double[] spread = new double[MAX_RANK];
-            double[][] basis = prior.basis(MAX_RANK, spread);
-            double total = prior.totalVariance();
-            double explained = 0;
-            int rank = 0;
-            while (rank < basis.length && explained < EXPLAINED * total) {
-                explained += spread[rank] * spread[rank];
-                rank++;
-            }
-            if (total > 0 && explained >= EXPLAINED * total && prior.tasks() >= 2 * rank + 1) {
-                th.beginStart(new NewTaskStart(headInputs(), prior.mean(), java.util.Arrays.copyOf(basis, rank),
-                        java.util.Arrays.copyOf(spread, rank), task.type() != TaskType.REGRESSION,
-                        NewTaskStart.priorWeights(startLosses(task.type()))));
-                if (th.blend() != null) {
-                    th.blend().trustTrunkAtFirst();
-                }
+        NewTaskStart start = NewTaskStart.offer(prior, headInputs(), task.type() != TaskType.REGRESSION,
+                startLosses(task.type()));
+        if (start != null) {
+            th.beginStart(start);
+            if (th.blend() != null) {
+                th.blend().trustTrunkAtFirst();
             }
         }
         return th;

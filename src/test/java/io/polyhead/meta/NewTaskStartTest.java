@@ -30,7 +30,7 @@ class NewTaskStartTest {
 
     @Test
     void candidatesAreEveryStartAtEveryRateAndTheSubspace() {
-        assertEquals(7, N);
+        assertEquals(8, N);
         assertEquals("zero@0.1", NewTaskStart.nameOf(0));
         assertEquals("mean@1.0", NewTaskStart.nameOf(5));
         assertEquals("subspace", NewTaskStart.nameOf(SUBSPACE));
@@ -58,7 +58,7 @@ class NewTaskStartTest {
             losses[k] = (z[k] - y) * (z[k] - y);
             deltas[k] = 2 * (y - z[k]);
         }
-        s.learn(x, 0, losses, deltas);
+        s.learn(x, 0, y, losses, deltas);
         // RLS: p = b . [x, 1] = 3; P = spread^2 = 4; noise = 0.1 * 4 = 0.4;
         // gain = P p / (noise + p P p) = 12 / 36.4; c = gain * (y - z) = 12 / 36.4 * 4.5
         double c = 12 / 36.4 * 4.5;
@@ -87,7 +87,7 @@ class NewTaskStartTest {
                 losses[k] = (z[k] - y) * (z[k] - y);
                 deltas[k] = 2 * (y - z[k]);
             }
-            s.learn(new double[] {x}, 0, losses, deltas);
+            s.learn(new double[] {x}, 0, y, losses, deltas);
         }
         assertFalse(s.active());
         assertEquals(NewTaskStart.Kind.ZERO, NewTaskStart.kindOf(s.best()));
@@ -97,18 +97,18 @@ class NewTaskStartTest {
 
     @Test
     void blendIsThePriorBeforeAnyLabelThenExponentialWeightsOnSummedLosses() {
-        double[] prior = {0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.3};
+        double[] prior = {0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.3, 0};
         NewTaskStart regression = new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}},
                 new double[] {1.0}, false, prior);
         double[] w = new double[N];
         regression.blendWeights(w);
         assertArrayEquals(prior, w, 1e-15);
-        // Two labels, each candidate's losses summing to L = (6, 6, 6, 6, 6, 2, 1). Squared loss: η = 2 labels
+        // Two labels, each candidate's losses summing to L = (6, 6, 6, 6, 6, 2, 1, 6). Squared loss: η = 2 labels
         // / the best sum 1 = 2, weights ∝ π_k exp(−2 (L_k − 1)).
-        double[] first = {4, 4, 4, 4, 4, 1, 0.5};
-        double[] second = {2, 2, 2, 2, 2, 1, 0.5};
-        regression.learn(new double[] {1}, 0, first, new double[N]);
-        regression.learn(new double[] {1}, 0, second, new double[N]);
+        double[] first = {4, 4, 4, 4, 4, 1, 0.5, 4};
+        double[] second = {2, 2, 2, 2, 2, 1, 0.5, 2};
+        regression.learn(new double[] {1}, 0, 0, first, new double[N]);
+        regression.learn(new double[] {1}, 0, 0, second, new double[N]);
         regression.blendWeights(w);
         double[] expected = new double[N];
         double total = 0;
@@ -125,8 +125,8 @@ class NewTaskStartTest {
         // Log loss: η = 1 whatever the scale, so the weights are the Bayesian posterior over the candidates.
         NewTaskStart binary = new NewTaskStart(1, new double[] {0.5, 0}, new double[][] {{1, 0}},
                 new double[] {1.0}, true, prior);
-        double[] losses = {0.7, 0.7, 0.7, 0.2, 0.2, 0.2, 1.5};
-        binary.learn(new double[] {1}, 0, losses, new double[N]);
+        double[] losses = {0.7, 0.7, 0.7, 0.2, 0.2, 0.2, 1.5, 0.7};
+        binary.learn(new double[] {1}, 0, 1, losses, new double[N]);
         binary.blendWeights(w);
         total = 0;
         for (int k = 0; k < N; k++) {
@@ -142,13 +142,19 @@ class NewTaskStartTest {
 
     @Test
     void priorWeightsMultiplyTheEarlierTasksLikelihoods() {
-        // No evidence: half for the subspace start, the rest split evenly.
-        double[] base = {1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 2};
+        // No evidence: a third for the Newton start, half the rest for the subspace start, the rest split evenly.
+        double e = 1.0 / 18;
+        double[] base = {e, e, e, e, e, e, 1.0 / 3, 1.0 / 3};
         assertArrayEquals(base, NewTaskStart.priorWeights(List.of()), 1e-15);
+        // Without a subspace it gets nothing; without the Newton start, the subspace has half.
+        assertArrayEquals(new double[] {1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 0, 1.0 / 3},
+                NewTaskStart.priorWeights(List.of(), false, true), 1e-15);
+        assertArrayEquals(new double[] {1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 0.5, 0},
+                NewTaskStart.priorWeights(List.of(), true, false), 1e-15);
         // Two tasks: π_k ∝ base_k / (L_1k L_2k). An entry with a zero loss and one of the wrong length are skipped.
-        double[] t1 = {1, 1, 1, 2, 2, 2, 0.5};
-        double[] t2 = {1, 1, 1, 1, 1, 1, 0.25};
-        double[] pi = NewTaskStart.priorWeights(List.of(new double[] {0, 1, 1, 1, 1, 1, 1}, t1, new double[] {1, 2, 3}, t2));
+        double[] t1 = {1, 1, 1, 2, 2, 2, 0.5, 1};
+        double[] t2 = {1, 1, 1, 1, 1, 1, 0.25, 2};
+        double[] pi = NewTaskStart.priorWeights(List.of(new double[] {0, 1, 1, 1, 1, 1, 1, 1}, t1, new double[] {1, 2, 3}, t2));
         double[] expected = new double[N];
         double total = 0;
         for (int k = 0; k < N; k++) {
@@ -161,12 +167,44 @@ class NewTaskStartTest {
         assertArrayEquals(expected, pi, 1e-12);
         // Only the most recent 16 tasks count: 16 where the subspace lost 2x hide an older one it won 1000x.
         List<double[]> many = new ArrayList<>();
-        many.add(new double[] {1, 1, 1, 1, 1, 1, 0.001});
+        many.add(new double[] {1, 1, 1, 1, 1, 1, 0.001, 1});
         for (int i = 0; i < 16; i++) {
-            many.add(new double[] {1, 1, 1, 1, 1, 1, 2});
+            many.add(new double[] {1, 1, 1, 1, 1, 1, 2, 1});
         }
         pi = NewTaskStart.priorWeights(many);
-        double sub = Math.pow(2, -16) / 2;
-        assertEquals(sub / (6.0 / 12 + sub), pi[SUBSPACE], 1e-15);
+        double sub = Math.pow(2, -16) / 3;
+        assertEquals(sub / (6 * e + sub + 1.0 / 3), pi[SUBSPACE], 1e-15);
+    }
+
+    @Test
+    void newtonStartTakesOnlineNewtonStepsByHand() {
+        // One input, prior N(0, 2 I) (the Newton start begins at zero): logistic, label 1 at x = 3.
+        int newton = NewTaskStart.candidate(NewTaskStart.Kind.NEWTON, Double.NaN);
+        assertEquals("newton", NewTaskStart.nameOf(newton));
+        NewTaskStart s = new NewTaskStart(1, new double[] {0.5, 0}, new double[0][], new double[0], 2.0, true, uniform());
+        double[] x = {3};
+        double[] z = new double[N];
+        s.outputs(x, 0, z);
+        assertEquals(0.0, z[newton], 0.0);
+        s.learn(x, 0, 1, new double[N], new double[N]);
+        // p = ½, h = ¼, s = xᵀSx = 2 (9 + 1) = 20, k = 1 / (1 + h s); m ← S x (y − p) k with S x = (6, 2);
+        // S ← S − h k (S x)(S x)ᵀ.
+        double h = 0.25;
+        double k = 1 / (1 + h * 20);
+        double w0 = 6 * 0.5 * k;
+        double b = 2 * 0.5 * k;
+        double s00 = 2 - h * k * 36;
+        double s01 = -h * k * 12;
+        double s11 = 2 - h * k * 4;
+        double sAfter = 9 * s00 + 2 * 3 * s01 + s11;
+        s.outputs(x, 0, z);
+        // Moderated by the posterior's uncertainty (MacKay): z / sqrt(1 + π s / 8).
+        assertEquals((3 * w0 + b) / Math.sqrt(1 + sAfter * Math.PI / 8), z[newton], 1e-12);
+        // Regression: recursive least squares with the noise of the start (0.1 without a basis).
+        NewTaskStart r = new NewTaskStart(1, new double[] {5, 5}, new double[0][], new double[0], 1.0, false, uniform());
+        r.learn(new double[] {1}, 0, 2, new double[N], new double[N]);
+        r.outputs(new double[] {1}, 0, z);
+        // From zero (not the mean 5, 5): S x = (1, 1), s = 2; the output moves by s (y − z) / (noise + s) = 2 · 2 / 2.1.
+        assertEquals(4 / 2.1, z[newton], 1e-12);
     }
 }
