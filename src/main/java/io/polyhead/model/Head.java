@@ -2,6 +2,7 @@ package io.polyhead.model;
 
 import io.polyhead.event.TaskType;
 import io.polyhead.optim.HeadRate;
+import io.polyhead.optim.NormalizedRate;
 import java.util.Arrays;
 
 /**
@@ -155,49 +156,59 @@ public final class Head {
      *       shortened to land on it (the overshoot bound Autostep applies, here for every rule and rate —
      *       without it NLMS at a rate above 1 multiplies the error by {@code 1 − 2η} each step and
      *       diverges);</li>
-     *   <li>a step that would leave a weight non-finite is not taken.</li>
+     *   <li>a step that would leave a weight non-finite is refused, and the head starts over from zero
+     *       (one task's trouble stays its own).</li>
      * </ul>
      *
-     * @return false when the step was refused (non-finite delta or weights), true otherwise
+     * @return false when the step was refused (non-finite delta or weights) and the head reset, true otherwise
      */
     public boolean learn(double[] x, int off, double[] delta) {
+        return learn(x, off, delta, NormalizedRate.squaredNormPlusOne(x, off, inputs));
+    }
+
+    /** As {@link #learn(double[], int, double[])}, given {@code 1 + ‖x‖²} for the input row. */
+    boolean learn(double[] x, int off, double[] delta, double normPlusOne) {
         int stride = inputs + 1;
-        double[] before = scratch.length == stride ? scratch : (scratch = new double[stride]);
+        boolean regression = type == TaskType.REGRESSION;
+        double[] before = !regression ? null : scratch.length == stride ? scratch : (scratch = new double[stride]);
         for (int r = 0; r < outputs; r++) {
             double d = delta[r];
             if (!Double.isFinite(d)) {
+                reset();
                 return false;
             }
             int w = r * stride;
-            System.arraycopy(weights, w, before, 0, stride);
-            rate.update(r, weights, w, x, off, inputs, d);
-            double moved = weights[w + inputs] - before[inputs];
-            for (int j = 0; j < inputs; j++) {
-                moved += (weights[w + j] - before[j]) * x[off + j];
+            if (regression) {
+                System.arraycopy(weights, w, before, 0, stride);
             }
-            double scale = 1.0;
-            if (type == TaskType.REGRESSION) {
+            rate.update(r, weights, w, x, off, inputs, d, normPlusOne);
+            if (regression) {
+                double moved = weights[w + inputs] - before[inputs];
+                for (int j = 0; j < inputs; j++) {
+                    moved += (weights[w + j] - before[j]) * x[off + j];
+                }
                 double error = d / 2;
                 if (Math.abs(moved) > Math.abs(error)) {
-                    scale = Math.abs(moved) > 0 ? Math.abs(error) / Math.abs(moved) : 0;
+                    double scale = Math.abs(error) / Math.abs(moved);
+                    for (int j = 0; j <= inputs; j++) {
+                        weights[w + j] = before[j] + scale * (weights[w + j] - before[j]);
+                    }
                 }
             }
-            boolean finite = true;
+            // One sum tells whether any weight went infinite or NaN (or so large that the sum overflows).
+            double sum = 0;
             for (int j = 0; j <= inputs; j++) {
-                if (scale != 1.0) {
-                    weights[w + j] = before[j] + scale * (weights[w + j] - before[j]);
-                }
-                finite &= Double.isFinite(weights[w + j]);
+                sum += weights[w + j];
             }
-            if (!finite) {
-                System.arraycopy(before, 0, weights, w, stride);
+            if (!Double.isFinite(sum)) {
+                reset();
                 return false;
             }
         }
         return true;
     }
 
-    /** Zeroes the weights: the head starts over (after its step rule's state went wrong). */
+    /** Zeroes the weights: the head starts over (after a step that would have left it non-finite). */
     void reset() {
         Arrays.fill(weights, 0);
     }

@@ -337,6 +337,11 @@ public final class MultiTaskLearner {
         /** Each rate copy's prequential loss, trunk head and local head; null when not answered by them. */
         double[] trunkCopyLosses;
         double[] localCopyLosses;
+        /** Each copy's outputs when answered, and the heads' step counts then (to tell whether still current). */
+        double[][] trunkCopyOutputs;
+        double[][] localCopyOutputs;
+        long trunkSteps;
+        long localSteps;
         /** The candidates' prequential losses while a new task chooses its start, else null. */
         double[] startLosses;
     }
@@ -373,7 +378,9 @@ public final class MultiTaskLearner {
             }
         } else {
             trunkCopies = head.newCopyScores();
-            head.scores(in, off, trunkCopies, probs);
+            a.trunkCopyOutputs = head.newCopyScores();
+            a.trunkSteps = head.steps();
+            head.scores(in, off, a.trunkCopyOutputs, trunkCopies, probs);
         }
         double[] probsLocal = null;
         double[][] localCopies = null;
@@ -381,7 +388,9 @@ public final class MultiTaskLearner {
         if (th.blended()) {
             probsLocal = new double[k];
             localCopies = th.localHead().newCopyScores();
-            th.localHead().scores(x, xOff, localCopies, probsLocal);
+            a.localCopyOutputs = th.localHead().newCopyScores();
+            a.localSteps = th.localHead().steps();
+            th.localHead().scores(x, xOff, a.localCopyOutputs, localCopies, probsLocal);
             double w = th.trunkWeight();
             blended = new double[k];
             for (int r = 0; r < k; r++) {
@@ -493,12 +502,14 @@ public final class MultiTaskLearner {
         } else {
             // A task still choosing its start when this event was predicted does not feed the trunk.
             fedTrunk = dFeatures != null && a.startLosses == null;
-            headResets += head.learn(in, off, y, a.trunkCopyLosses, fedTrunk ? dFeatures : null, dOff,
-                    trunk.outputDim(), TRUNK_DELTA_BOUND);
+            headResets += head.learn(in, off, y, a.trunkCopyLosses,
+                    a.trunkCopyOutputs != null && head.steps() == a.trunkSteps ? a.trunkCopyOutputs : null,
+                    fedTrunk ? dFeatures : null, dOff, trunk.outputDim(), TRUNK_DELTA_BOUND);
         }
         if (th.blended()) {
             RatedHead local = th.localHead();
-            headResets += local.learn(x, xOff, y, a.localCopyLosses, null, 0, 0, 0);
+            headResets += local.learn(x, xOff, y, a.localCopyLosses,
+                    local.steps() == a.localSteps ? a.localCopyOutputs : null, null, 0, 0, 0);
             local.countEvent(true);
             if (a.startLosses == null) {
                 // A task choosing its start keeps trusting its prior-started trunk head until it has

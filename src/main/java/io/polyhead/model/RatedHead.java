@@ -2,6 +2,7 @@ package io.polyhead.model;
 
 import io.polyhead.event.TaskType;
 import io.polyhead.meta.RateMixture;
+import io.polyhead.optim.NormalizedRate;
 
 /**
  * One head learned at several rates side by side — copies of the same linear map, each with its own
@@ -14,6 +15,7 @@ import io.polyhead.meta.RateMixture;
 public final class RatedHead {
     private final Head[] copies;
     private final RateMixture mixture;
+    private long steps;
 
     /**
      * @param copies  heads of one kind and width, with their step rules, slowest first; at least one
@@ -103,16 +105,15 @@ public final class RatedHead {
     }
 
     /**
-     * Each copy's scores ({@link HeadLoss#scores}) into {@code copyScores[c]} and their mixture into
-     * {@code out}, for input {@code x[off ..]}. The mixture is written as the leader's scores plus the
+     * Each copy's outputs into {@code copyOutputs[c]}, its scores ({@link HeadLoss#scores}) into
+     * {@code copyScores[c]} and their mixture into {@code out}, for input {@code x[off ..]}. The mixture is written as the leader's scores plus the
      * others' weighted differences from them, so copies that agree give exactly the leader's answer.
      */
-    public void scores(double[] x, int off, double[][] copyScores, double[] out) {
+    public void scores(double[] x, int off, double[][] copyOutputs, double[][] copyScores, double[] out) {
         int k = outputs();
-        double[] z = new double[k];
         for (int c = 0; c < copies.length; c++) {
-            copies[c].outputs(x, off, z);
-            HeadLoss.scores(type(), z, k, copyScores[c]);
+            copies[c].outputs(x, off, copyOutputs[c]);
+            HeadLoss.scores(type(), copyOutputs[c], k, copyScores[c]);
         }
         if (mixture == null) {
             System.arraycopy(copyScores[0], 0, out, 0, k);
@@ -136,16 +137,23 @@ public final class RatedHead {
         return new double[copies.length][outputs()];
     }
 
+    /** Steps taken: an answer's copy outputs are still current while this has not changed. */
+    long steps() {
+        return steps;
+    }
+
     /**
      * Learns one label: the mixture takes the copies' prequential losses ({@code copyLosses}, from the
-     * scores they answered with), then every copy steps from its current output. When {@code dx} is not
+     * scores they answered with), then every copy steps from its current output ({@code copyOutputs}
+     * when the caller knows them still current, as {@link #steps} tells; may be null). When {@code dx} is not
      * null, the fastest copy's gradient with respect to its first {@code count} inputs, with each
-     * {@code |δ|} bounded by {@code deltaBound}, is added to {@code dx[dxOff ..]}. A copy whose step is refused as non-finite starts over from zero.
+     * {@code |δ|} bounded by {@code deltaBound}, is added to {@code dx[dxOff ..]}. A copy whose step is refused as non-finite starts over from zero ({@link Head#learn}).
      *
      * @return the copies that started over
      */
-    int learn(double[] x, int off, double label, double[] copyLosses, double[] dx, int dxOff, int count,
-              double deltaBound) {
+    int learn(double[] x, int off, double label, double[] copyLosses, double[][] copyOutputs, double[] dx, int dxOff,
+              int count, double deltaBound) {
+        steps++;
         if (mixture != null && copyLosses != null) {
             mixture.update(copyLosses);
         }
@@ -156,9 +164,19 @@ public final class RatedHead {
         // and lowrank at 0.064 against 0.040. Fed by the fastest, every start of either rate ends within
         // 15% of the best, and on the letters the trunk learns what quickly adapting heads can use.
         int fastest = copies.length - 1;
+        int k = outputs();
+        double normPlusOne = NormalizedRate.squaredNormPlusOne(x, off, inputs());
         for (int c = 0; c < copies.length; c++) {
             Head h = copies[c];
-            double[] delta = h.delta(x, off, label);
+            double[] delta;
+            if (copyOutputs != null) {
+                double[] probs = new double[k];
+                delta = new double[k];
+                HeadLoss.scores(type(), copyOutputs[c], k, probs);
+                HeadLoss.lossAndDelta(type(), copyOutputs[c], k, label, probs, delta);
+            } else {
+                delta = h.delta(x, off, label);
+            }
             if (dx != null && c == fastest) {
                 double[] bounded = new double[delta.length];
                 boolean finite = true;
@@ -170,8 +188,7 @@ public final class RatedHead {
                     h.inputGradient(bounded, dx, dxOff, count);
                 }
             }
-            if (!h.learn(x, off, delta)) {
-                h.reset();
+            if (!h.learn(x, off, delta, normPlusOne)) {
                 resets++;
             }
         }

@@ -20,6 +20,15 @@ public interface HeadRate {
      */
     void update(int row, double[] w, int wOff, double[] x, int xOff, int n, double delta);
 
+    /**
+     * As {@link #update(int, double[], int, double[], int, int, double)}, given {@code 1 + ‖x‖²} (the
+     * squared norm of the input with its bias), which a head learned at several rates works out once for
+     * all of them. Rules that do not use it ignore it.
+     */
+    default void update(int row, double[] w, int wOff, double[] x, int xOff, int n, double delta, double normPlusOne) {
+        update(row, w, wOff, x, xOff, n, delta);
+    }
+
     /** A typical current rate of this head (the mean over its weights), for reports and metrics. */
     double meanRate();
 

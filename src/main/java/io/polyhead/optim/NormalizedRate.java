@@ -17,7 +17,12 @@ public final class NormalizedRate implements HeadRate {
 
     @Override
     public void update(int row, double[] w, int wOff, double[] x, int xOff, int n, double delta) {
-        FixedRate.addScaled(w, wOff, x, xOff, n, rate * delta / squaredNormPlusOne(x, xOff, n));
+        update(row, w, wOff, x, xOff, n, delta, squaredNormPlusOne(x, xOff, n));
+    }
+
+    @Override
+    public void update(int row, double[] w, int wOff, double[] x, int xOff, int n, double delta, double normPlusOne) {
+        FixedRate.addScaled(w, wOff, x, xOff, n, rate * delta / normPlusOne);
     }
 
     /** {@code 1 + ‖x‖²} for {@code x[off .. off+n)}: the squared norm with the bias input of 1. */

@@ -1,5 +1,6 @@
 package io.polyhead.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -35,12 +36,13 @@ class LearnerGuardTest {
     }
 
     @Test
-    void aStepThatWouldMakeWeightsNonFiniteIsRefused() {
-        Head head = new Head(TaskType.BINARY, 1, 2, null, new FixedRate(1e308));
-        double[] before = head.weights();
+    void aStepThatWouldMakeWeightsNonFiniteIsRefusedAndTheHeadStartsOver() {
+        Head head = new Head(TaskType.BINARY, 1, 2, new double[] {0.5, -0.5, 0.1}, new FixedRate(1e308));
         assertFalse(head.learn(new double[] {1e10, 1e10}, 0, new double[] {1}));
-        assertTrue(java.util.Arrays.equals(before, head.weights()));
-        assertFalse(head.learn(new double[] {1, 1}, 0, new double[] {Double.NaN}));
+        assertArrayEquals(new double[3], head.weights(), 0.0);
+        Head regression = new Head(TaskType.REGRESSION, 1, 2, new double[] {0.5, -0.5, 0.1}, new FixedRate(1));
+        assertFalse(regression.learn(new double[] {1, 1}, 0, new double[] {Double.NaN}));
+        assertArrayEquals(new double[3], regression.weights(), 0.0);
     }
 
     @Test
