@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * The first events of a new task, for a head with one output (regression or binary): candidate heads
  * learn side by side and the task's prediction blends them by their prequential losses so far; after
- * {@link #WINDOW} labeled events the one the blend trusts most is kept. The candidates are a start and
+ * {@link #window} labeled events (20, or 80 for a classifier) the one the blend trusts most is kept. The candidates are a start and
  * a learning rate each: a zero head and the mean of established heads, each at the normalised rates
  * {@link #RATES}, and the mean plus a few coordinates in the established heads' principal subspace.
  *
@@ -39,6 +39,17 @@ public final class NewTaskStart {
     /** Labeled events the candidates run side by side. */
     public static final int WINDOW = 20;
     /**
+     * Labeled events the candidates of a classifier run side by side: longer, because the Newton start
+     * keeps learning faster than the rate copies it hands over to. Measured on the letters (3 stream
+     * seeds): overall loss 0.2255 / 0.2251 / 0.2255 with 20, 0.2193 / 0.2205 / 0.2205 with 80, late
+     * tasks' first-20 loss unchanged (its spread over seeds, 0.58-0.62, is larger than any difference);
+     * on sinusoid a window of 80 raised new tasks' first-10 loss from 0.22 to 0.28 of a zero head's, so
+     * regression keeps {@link #WINDOW}.
+     */
+    public static final int CLASSIFIER_WINDOW = 80;
+    /** Labels whose losses are the evidence later tasks learn their prior weights from. */
+    public static final int EVIDENCE = 20;
+    /**
      * The normalised rates of the zero and mean candidates: the fraction of the error {@code y − z}
      * (regression) or {@code y − p} (binary) one step corrects. Measured on sinusoid, lowrank and lowrank
      * binary new tasks: with rates applied to {@code δ} instead (twice the error for squared loss), a
@@ -66,15 +77,17 @@ public final class NewTaskStart {
     /** The Newton candidate's index (the last: indices stored before it was added keep their meaning). */
     static final int NEWTON_INDEX = 2 * RATES.length + 1;
     /**
-     * The Newton start's prior weight before any evidence. Measured on the letters' late tasks (first-20
-     * loss) and the no-negative-transfer streams: see {@code polyhead bench meta}.
+     * The Newton start's prior weight before any evidence (later tasks learn theirs from the evidence).
+     * Measured on the letters' late tasks, first-20 loss over stream seeds 1-3: 1/3 gives 0.607 / 0.584 /
+     * 0.613, 0.7 gives 0.600 / 0.573 / 0.596 but new sinusoid tasks 0.24 of a zero head's against 0.22.
      */
     static final double NEWTON_PRIOR = 1.0 / 3;
     /**
      * The Newton start's prior variance per weight for classifiers, in units of the established heads'
-     * mean squared weight. Measured on the letters' late tasks, first-20 loss: 0.5x 0.615, 1x 0.604,
-     * 2x 0.599, 4x 0.589, 8x 0.607, 16x 0.623 (the established heads are the fast copies', whose
-     * weights keep moving: a new head's may need to go further than theirs).
+     * mean squared weight. Measured on the letters' late tasks, first-20 loss (window 20): 0.5x 0.615,
+     * 1x 0.604, 2x 0.599, 4x 0.589, 8x 0.607, 16x 0.623; with the window of 80 on stream seeds 1-3,
+     * 2x 0.608 / 0.590 / 0.615, 4x 0.607 / 0.584 / 0.613, 8x 0.611 / 0.605 / 0.631 (the established heads
+     * are the fast copies', whose weights keep moving: a new head's may need to go further than theirs).
      */
     static final double NEWTON_SPREAD_LOG_LOSS = 4;
     /** Most earlier tasks whose evidence {@link #priorWeights} multiplies. */
@@ -109,6 +122,8 @@ public final class NewTaskStart {
     private final double residualPerDelta;
     private final boolean logLoss;
     private final double[] lossSum = new double[CANDIDATES];
+    /** The losses of the first {@link #EVIDENCE} labels: what later tasks learn their prior weights from. */
+    private final double[] evidenceSum = new double[CANDIDATES];
     private int labeled;
     /**
      * The Newton candidate's posterior covariance, {@code (inputs + 1)²} row-major: the prior's spread
@@ -217,9 +232,9 @@ public final class NewTaskStart {
         throw new IllegalArgumentException("no " + kind.jsonName() + " candidate at rate " + rate);
     }
 
-    /** Whether the candidates still run (fewer than {@link #WINDOW} labels so far). */
+    /** Whether the candidates still run (fewer than {@link #window} labels so far). */
     public boolean active() {
-        return labeled < WINDOW;
+        return labeled < window();
     }
 
     /** Each candidate's output for input {@code x[off .. off+inputs)}, into {@code out[0 .. CANDIDATES)}. */
@@ -353,6 +368,9 @@ public final class NewTaskStart {
         learnNewton(x, off, label);
         for (int c = 0; c < CANDIDATES; c++) {
             lossSum[c] += losses[c];
+            if (labeled <= EVIDENCE) {
+                evidenceSum[c] += losses[c];
+            }
         }
         // Normalised LMS, as the heads' NormalizedRate steps, at each candidate's rate.
         double norm = NormalizedRate.squaredNormPlusOne(x, off, inputs);
@@ -528,13 +546,19 @@ public final class NewTaskStart {
         return weights[best()].clone();
     }
 
-    /** Each candidate's mean loss over the labels so far (NaN before any). */
+    /** Each candidate's mean loss over its first {@link #EVIDENCE} labels, or those so far (NaN before any). */
     public double[] meanLosses() {
         double[] l = new double[CANDIDATES];
+        int n = Math.min(labeled, EVIDENCE);
         for (int c = 0; c < CANDIDATES; c++) {
-            l[c] = labeled == 0 ? Double.NaN : lossSum[c] / labeled;
+            l[c] = n == 0 ? Double.NaN : evidenceSum[c] / n;
         }
         return l;
+    }
+
+    /** Labeled events the candidates run: {@link #CLASSIFIER_WINDOW} for log loss, else {@link #WINDOW}. */
+    public int window() {
+        return logLoss ? CLASSIFIER_WINDOW : WINDOW;
     }
 
     /** Rank of the subspace candidate. */
