@@ -36,7 +36,7 @@ public final class CoreBench {
         int k = 0;
         long t0 = System.nanoTime();
         for (Event e : events) {
-            String reason = learner.admit(e);
+            io.polyhead.event.Rejection reason = learner.admit(e);
             if (reason != null) {
                 throw new IllegalStateException("benchmark event rejected: " + reason);
             }

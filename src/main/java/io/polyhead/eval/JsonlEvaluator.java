@@ -3,6 +3,7 @@ package io.polyhead.eval;
 import io.polyhead.event.Event;
 import io.polyhead.event.EventParser;
 import io.polyhead.event.InvalidEventException;
+import io.polyhead.event.Rejection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,7 +58,7 @@ public final class JsonlEvaluator {
                     if (item instanceof Event e) {
                         run.offer(e);
                     } else {
-                        run.reject((String) item);
+                        run.reject((Rejection) item);
                     }
                 }
                 lines += chunk.size();
@@ -89,7 +90,7 @@ public final class JsonlEvaluator {
                     }
                     items[n++] = e;
                 } catch (InvalidEventException e) {
-                    items[n++] = e.getMessage() + " (line " + lines.lineNumber() + ")";
+                    items[n++] = e.rejection().withNote("(line " + lines.lineNumber() + ")");
                 }
                 if (n == CHUNK) {
                     queue.put(new Chunk(items, n, null));

@@ -1,6 +1,6 @@
 package io.polyhead.eval;
 
-import io.polyhead.event.InvalidEventException;
+import io.polyhead.event.Rejection;
 import io.polyhead.event.Prediction;
 import io.polyhead.event.TaskType;
 import java.util.ArrayList;
@@ -52,15 +52,14 @@ public final class PrequentialMetrics {
     }
 
     /**
-     * Records a rejected input. Reasons start with the field ({@code "features[3]: ..."}); reports
-     * count rejections by field (the text before the first colon, without an index) and keep the
-     * first few reasons as examples.
+     * Records a rejected input: reports count rejections by field (without an index) and keep the first
+     * few reasons as examples.
      */
-    public void reject(String reason) {
+    public void reject(Rejection rejection) {
         rejected++;
-        rejections.merge(InvalidEventException.fieldOf(reason), 1L, Long::sum);
+        rejections.merge(rejection.fieldName(), 1L, Long::sum);
         if (examples.size() < MAX_EXAMPLES) {
-            examples.add(reason);
+            examples.add(rejection.message());
         }
     }
 

@@ -2,6 +2,7 @@ package io.polyhead.eval;
 
 import io.polyhead.event.Event;
 import io.polyhead.event.Prediction;
+import io.polyhead.event.Rejection;
 import io.polyhead.eval.gen.StreamGenerator;
 import io.polyhead.model.LearnerConfig;
 import io.polyhead.model.MultiTaskLearner;
@@ -34,9 +35,9 @@ public final class PrequentialRun {
 
     /** Offers one parsed event: it is admitted and batched, or rejected with its reason. */
     public void offer(Event event) {
-        String reason = learner.admit(event);
-        if (reason != null) {
-            metrics.reject(reason);
+        Rejection rejection = learner.admit(event);
+        if (rejection != null) {
+            metrics.reject(rejection);
             return;
         }
         batch.add(event);
@@ -46,8 +47,8 @@ public final class PrequentialRun {
     }
 
     /** Counts an input that could not even be parsed. */
-    public void reject(String reason) {
-        metrics.reject(reason);
+    public void reject(Rejection rejection) {
+        metrics.reject(rejection);
     }
 
     /** Learns whatever is waiting (the end of the stream). */

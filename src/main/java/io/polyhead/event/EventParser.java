@@ -176,13 +176,11 @@ public final class EventParser {
         if (type == TaskType.MULTICLASS && classes == null) {
             throw new InvalidEventException("classes", "missing: a multiclass event needs \"classes\" (2 or more)");
         }
-        if (label != null && type == TaskType.BINARY && label != 0 && label != 1) {
-            throw new InvalidEventException("label", "a binary label must be 0 or 1. Got: " + fmt(label));
-        }
-        if (label != null && type == TaskType.MULTICLASS
-                && (label != Math.rint(label) || label < 0 || label >= classes)) {
-            throw new InvalidEventException("label", "a multiclass label must be an integer in [0, " + (classes - 1)
-                    + "]. Got: " + fmt(label));
+        if (label != null && type != null) {
+            Rejection r = type.checkLabel(classes == null ? 0 : classes, label);
+            if (r != null) {
+                throw new InvalidEventException(r);
+            }
         }
         return new Event(task, id, features, label, type, classes, timestamp);
     }
@@ -401,7 +399,4 @@ public final class EventParser {
         return line.length() <= 160 ? line : line.substring(0, 157) + "...";
     }
 
-    private static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
-    }
 }

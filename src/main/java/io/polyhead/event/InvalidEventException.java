@@ -5,7 +5,7 @@ package io.polyhead.event;
  * naming the field and the bad value; it goes to the dead-letter topic as it is.
  */
 public final class InvalidEventException extends Exception {
-    private final String field;
+    private final Rejection rejection;
 
     /**
      * @param field  the offending field ({@code "features[3]"}, {@code "task"}), or {@code "$"} for the
@@ -13,29 +13,27 @@ public final class InvalidEventException extends Exception {
      * @param reason what is wrong, naming the bad value. Never null.
      */
     public InvalidEventException(String field, String reason) {
-        super(field + ": " + reason, null, false, false);
-        this.field = field;
+        this(new Rejection(field, reason));
+    }
+
+    /** @param rejection the field and the reason. Never null. */
+    public InvalidEventException(Rejection rejection) {
+        super(rejection.message(), null, false, false);
+        this.rejection = rejection;
+    }
+
+    /** The field and the reason. */
+    public Rejection rejection() {
+        return rejection;
     }
 
     /** The offending field, or {@code "$"} for the whole record. */
     public String field() {
-        return field;
-    }
-
-    /**
-     * The field a reason names: the text before its first colon without an index
-     * ({@code "features[3]: ..."} gives {@code "features"}), or {@code "$"} when it names none. Reasons
-     * from the parser and from the learner's admission both start this way.
-     */
-    public static String fieldOf(String reason) {
-        int colon = reason.indexOf(':');
-        String field = colon > 0 && colon < 60 ? reason.substring(0, colon) : "$";
-        int bracket = field.indexOf('[');
-        return bracket > 0 ? field.substring(0, bracket) : field;
+        return rejection.field();
     }
 
     /** The reason without the field prefix. */
     public String reason() {
-        return getMessage().substring(field.length() + 2);
+        return rejection.reason();
     }
 }

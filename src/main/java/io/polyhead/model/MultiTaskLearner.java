@@ -2,6 +2,7 @@ package io.polyhead.model;
 
 import io.polyhead.event.Event;
 import io.polyhead.event.Prediction;
+import io.polyhead.event.Rejection;
 import io.polyhead.event.TaskType;
 import io.polyhead.meta.HeadPrior;
 import io.polyhead.meta.NewTaskStart;
@@ -49,6 +50,7 @@ public final class MultiTaskLearner {
     private final Map<String, HeadPrior> priors = new HashMap<>();
     /** The labels of every regression task: what a regression task's own label scale is shrunk toward. */
     private final TargetScale labelScale = new TargetScale();
+    private int maxTasks = Integer.MAX_VALUE;
     private long skippedTrunkSteps;
     private long headResets;
     /** The trunk's parameters before a step, to undo one that went non-finite. */
@@ -151,14 +153,29 @@ public final class MultiTaskLearner {
     }
 
     /**
-     * Checks an event against what the learner knows and, if it is acceptable, registers a new task's
-     * kind (so later events of the same batch are checked against it). Returns null when the event is
-     * accepted, else the reason it cannot be learned, starting with the field: {@code "label: ..."}.
+     * Limits the live tasks: a new task's event beyond {@code max} is rejected (field {@code task}). The
+     * stream layer sets it from {@code --max-tasks}, per stream task; evicting idle tasks
+     * ({@link #forget}) makes room. Not part of the configuration a snapshot keeps.
      */
-    public String admit(Event event) {
+    public void limitTasks(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("the task limit must be at least 1. Got: " + max);
+        }
+        this.maxTasks = max;
+    }
+
+    /**
+     * Checks an event against what the learner knows and, if it is acceptable, registers a new task's
+     * kind (so later events of the same batch are checked against it). The rules that need the model:
+     * the input dimension, a task's kind fixed by its first event, the classes of a multiclass task, its
+     * label ({@link TaskType#checkLabel}), the task limit ({@link #limitTasks}).
+     *
+     * @return null when the event is accepted, else why it cannot be learned
+     */
+    public Rejection admit(Event event) {
         int dim = event.dimension();
         if (inputDim != 0 && dim != inputDim) {
-            return "features: has " + dim + " values, the model's input dimension is " + inputDim;
+            return new Rejection("features", "has " + dim + " values, the model's input dimension is " + inputDim);
         }
         TaskState known = tasks.get(event.task());
         TaskType type;
@@ -167,23 +184,28 @@ public final class MultiTaskLearner {
             type = known.type();
             classes = known.classes();
             if (event.type() != null && event.type() != type) {
-                return "type: task " + event.task() + " is " + type.jsonName() + ", this event says "
-                        + event.type().jsonName() + " (a task's kind is fixed by its first event)";
+                return new Rejection("type", "task " + event.task() + " is " + type.jsonName() + ", this event says "
+                        + event.type().jsonName() + " (a task's kind is fixed by its first event)");
             }
             if (type == TaskType.MULTICLASS && event.classes() != null && event.classes() != classes) {
-                return "classes: task " + event.task() + " has " + classes + " classes, this event says "
-                        + event.classes();
+                return new Rejection("classes", "task " + event.task() + " has " + classes + " classes, this event says "
+                        + event.classes());
             }
         } else {
+            if (tasks.size() >= maxTasks) {
+                return new Rejection("task", tasks.size() + " live tasks already, the limit is " + maxTasks
+                        + " (--max-tasks); idle tasks are evicted after --task-ttl");
+            }
             type = event.type() != null ? event.type() : config.defaultType();
             classes = type == TaskType.MULTICLASS ? (event.classes() == null ? 0 : event.classes()) : 0;
             if (type == TaskType.MULTICLASS && classes < 2) {
-                return "classes: a multiclass task needs \"classes\" >= 2 on its first event. Got: " + event.classes();
+                return new Rejection("classes", "a multiclass task needs \"classes\" >= 2 on its first event. Got: "
+                        + event.classes());
             }
         }
-        String labelProblem = checkLabel(type, classes, event.label());
-        if (labelProblem != null) {
-            return labelProblem;
+        Rejection label = event.label() == null ? null : type.checkLabel(classes, event.label());
+        if (label != null) {
+            return label;
         }
         if (inputDim == 0) {
             build(dim);
@@ -192,29 +214,6 @@ public final class MultiTaskLearner {
             tasks.put(event.task(), new TaskState(type, classes, 0, 0, inputDim, config.standardize()));
         }
         return null;
-    }
-
-    /** Largest label size: squared errors of labels beyond it could overflow. */
-    static final double MAX_LABEL = 1e100;
-
-    private static String checkLabel(TaskType type, int classes, Double label) {
-        if (label == null) {
-            return null;
-        }
-        double y = label;
-        if (!Double.isFinite(y)) {
-            return "label: must be a finite number. Got: " + y;
-        }
-        if (Math.abs(y) > MAX_LABEL) {
-            return "label: must be within ±1e100 (its square must stay finite). Got: " + y;
-        }
-        return switch (type) {
-            case REGRESSION -> null;
-            case BINARY -> y == 0 || y == 1 ? null : "label: a binary task's label must be 0 or 1. Got: " + y;
-            case MULTICLASS -> y == Math.rint(y) && y >= 0 && y < classes ? null
-                    : "label: a multiclass task with " + classes + " classes needs an integer in [0, "
-                    + (classes - 1) + "]. Got: " + y;
-        };
     }
 
     /**

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.polyhead.event.Event;
 import io.polyhead.event.EventParser;
 import io.polyhead.event.InvalidEventException;
+import io.polyhead.event.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,25 +38,25 @@ final class DeadLetters {
         try {
             return parser.parse(record.value(), key);
         } catch (InvalidEventException e) {
-            send(context, PolyheadTopology.DLQ_SINK, record, e.getMessage());
+            send(context, PolyheadTopology.DLQ_SINK, record, e.rejection());
             return null;
         }
     }
 
-    void send(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record, String reason) {
+    void send(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record, Rejection reason) {
         send(context, child, record, reason, context.recordMetadata().orElse(null));
     }
 
     /** Sends a record that is not the one being processed (its origin is unknown here). */
     void sendDetached(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record,
-                      String reason) {
+                      Rejection reason) {
         send(context, child, record, reason, null);
     }
 
     private void send(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record,
-                      String reason, RecordMetadata meta) {
-        String field = InvalidEventException.fieldOf(reason);
-        byte[] letter = DeadLetter.json(field, reason, meta == null ? null : meta.topic(),
+                      Rejection reason, RecordMetadata meta) {
+        String field = reason.fieldName();
+        byte[] letter = DeadLetter.json(field, reason.message(), meta == null ? null : meta.topic(),
                 meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), record.timestamp(),
                 record.key(), record.value());
         context.forward(record.withValue(letter), child);

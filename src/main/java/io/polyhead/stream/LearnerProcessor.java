@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.polyhead.event.Event;
 import io.polyhead.event.EventParser;
 import io.polyhead.event.InvalidEventException;
+import io.polyhead.event.Rejection;
 import io.polyhead.event.Prediction;
 import io.polyhead.event.PredictionJson;
 import io.polyhead.model.LearnerConfig;
@@ -63,7 +64,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final List<Record<byte[], byte[]>> unrestorable = new ArrayList<>();
     /** The pending entries the restore kept, as stored: written back to consecutive slots if any were dropped. */
     private final List<byte[]> keptEntries = new ArrayList<>();
-    private final List<String> unrestorableReasons = new ArrayList<>();
+    private final List<Rejection> unrestorableReasons = new ArrayList<>();
     private long oldestPendingMs;
     private Counter predictions;
     private Counter evictions;
@@ -101,6 +102,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** Rebuilds the learner from the stores: trunk, every key entry, then the events still waiting. */
     private void restore() {
         learner = new MultiTaskLearner(learnerConfig);
+        learner.limitTasks(options.maxTasks());
         try {
             byte[] trunk = trunkStore.get(TRUNK_KEY);
             if (trunk != null) {
@@ -126,7 +128,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             long recordTimestamp = entry.getLong();
             byte[] value = new byte[entry.remaining()];
             entry.get(value);
-            String reason;
+            Rejection reason;
             try {
                 Event event = withTimestamp(parser.parse(value, null), recordTimestamp);
                 reason = learner.admit(event);
@@ -136,12 +138,12 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                     continue;
                 }
             } catch (InvalidEventException e) {
-                reason = e.getMessage();
+                reason = e.rejection();
             }
             // The configuration changed since the event was accepted (limits, input dimension, ...):
             // it goes to the dead letters at the first chance, instead of failing every restart.
             unrestorable.add(new Record<>(null, value, recordTimestamp));
-            unrestorableReasons.add(reason + " (an event waiting for its batch when the application stopped)");
+            unrestorableReasons.add(reason.withNote("(an event waiting for its batch when the application stopped)"));
         }
         rewritePending();
         oldestPendingMs = context.currentSystemTimeMs();
@@ -177,13 +179,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             return;
         }
         event = withTimestamp(event, record.timestamp());
-        if (!learner.tasks().containsKey(event.task()) && learner.tasks().size() >= options.maxTasks()) {
-            deadLetters.send(context, PolyheadTopology.DLQ_SINK, record, "task: " + learner.tasks().size()
-                    + " live tasks in this partition already, the limit is " + options.maxTasks()
-                    + " (--max-tasks); idle tasks are evicted after --task-ttl");
-            return;
-        }
-        String reason = learner.admit(event);
+        Rejection reason = learner.admit(event);
         if (reason != null) {
             deadLetters.send(context, PolyheadTopology.DLQ_SINK, record, reason);
             return;

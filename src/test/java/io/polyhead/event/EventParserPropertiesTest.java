@@ -91,7 +91,9 @@ class EventParserPropertiesTest {
         Arbitrary<TaskType> type = Arbitraries.of(TaskType.class).injectNull(0.25);
         Arbitrary<Integer> classes = Arbitraries.integers().between(2, 10_000);
         Arbitrary<Double> u = Arbitraries.doubles().between(0, 1);
-        Arbitrary<Double> regressionLabel = Arbitraries.doubles().filter(y -> !y.equals(-0.0));
+        // The contract's labels: finite and within ±1e100 (TaskType.checkLabel; beyond, squared errors overflow).
+        Arbitrary<Double> regressionLabel = Arbitraries.doubles().between(-TaskType.MAX_LABEL, TaskType.MAX_LABEL)
+                .filter(y -> !y.equals(-0.0));
         return Combinators.combine(task, id, features, timestamp, type, classes, u, regressionLabel)
                 .as((t, i, x, ts, ty, k, r, y) -> {
                     Double label = r < 0.2 ? null : switch (ty == null ? TaskType.REGRESSION : ty) {

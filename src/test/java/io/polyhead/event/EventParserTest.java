@@ -274,6 +274,15 @@ class EventParserTest {
     }
 
     @Test
+    void aLabelBeyondTheContractsRangeIsRejected() throws Exception {
+        // The label rules live in TaskType.checkLabel: the parser applies them to the kind an event declares,
+        // the learner to the kind its task has (so an event without a type is checked there).
+        assertRejected("{\"task\":\"a\"," + F + ",\"type\":\"regression\",\"label\":1e101}", "label", "1.0E101");
+        assertEquals(1e100, parser.parse("{\"task\":\"a\"," + F + ",\"type\":\"regression\",\"label\":1e100}").label());
+        assertEquals(1e101, parser.parse("{\"task\":\"a\"," + F + ",\"label\":1e101}").label());
+    }
+
+    @Test
     void binaryLabelsZeroAndOneAreAccepted() throws Exception {
         assertEquals(0.0, parser.parse("{\"task\":\"a\"," + F + ",\"type\":\"binary\",\"label\":0}").label());
         assertEquals(1.0, parser.parse("{\"task\":\"a\"," + F + ",\"type\":\"binary\",\"label\":1.0}").label());

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.polyhead.event.Event;
 import io.polyhead.event.Prediction;
+import io.polyhead.event.Rejection;
 import io.polyhead.event.TaskType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -181,12 +182,19 @@ class MultiTaskLearnerTest {
         MultiTaskLearner learner = new MultiTaskLearner(small(4));
         float[] x = new float[5];
         assertNull(learner.admit(new Event("b", null, x, 1.0, TaskType.BINARY, null, null)));
-        assertTrue(learner.admit(new Event("b", null, x, 1.0, TaskType.REGRESSION, null, null))
-                .contains("task b is binary, this event says regression"));
-        assertTrue(learner.admit(new Event("b", null, x, 2.0, null, null, null)).contains("label: a binary task's label must be 0 or 1. Got: 2.0"));
-        assertTrue(learner.admit(new Event("m", null, x, 3.0, TaskType.MULTICLASS, 3, null)).contains("Got: 3.0"));
-        assertTrue(learner.admit(new Event("m2", null, x, 0.0, TaskType.MULTICLASS, null, null)).contains("classes"));
-        assertTrue(learner.admit(Event.of("b", new float[4], 1.0)).contains("input dimension is 5"));
+        assertEquals(new Rejection("type", "task b is binary, this event says regression (a task's kind is fixed by its"
+                + " first event)"), learner.admit(new Event("b", null, x, 1.0, TaskType.REGRESSION, null, null)));
+        assertEquals("label: a binary task's label must be 0 or 1. Got: 2.0",
+                learner.admit(new Event("b", null, x, 2.0, null, null, null)).message());
+        assertTrue(learner.admit(new Event("m", null, x, 3.0, TaskType.MULTICLASS, 3, null)).reason().contains("Got: 3.0"));
+        assertEquals("classes", learner.admit(new Event("m2", null, x, 0.0, TaskType.MULTICLASS, null, null)).field());
+        Rejection dim = learner.admit(Event.of("b", new float[4], 1.0));
+        assertEquals("features", dim.field());
+        assertTrue(dim.reason().contains("input dimension is 5"), dim.reason());
+        // The task limit is the learner's rule too: a new task beyond it is rejected, known tasks go on.
+        learner.limitTasks(1);
+        assertEquals("task", learner.admit(new Event("c", null, x, 1.0, TaskType.BINARY, null, null)).field());
+        assertNull(learner.admit(new Event("b", null, x, 0.0, null, null, null)));
         assertThrows(IllegalArgumentException.class, () -> learner.learn(List.of(Event.of("never", x, 1.0))));
     }
 
