@@ -41,7 +41,7 @@ public final class NewTaskStart {
     /**
      * Labeled events the candidates of a classifier run side by side: longer, because the Newton start
      * keeps learning faster than the rate copies it hands over to. Measured on the letters (3 stream
-     * seeds): overall loss 0.2255 / 0.2251 / 0.2255 with 20, 0.2193 / 0.2205 / 0.2205 with 80, late
+     * seeds, four rate copies per head then): overall loss 0.2255 / 0.2251 / 0.2255 with 20, 0.2193 / 0.2205 / 0.2205 with 80, late
      * tasks' first-20 loss unchanged (its spread over seeds, 0.58-0.62, is larger than any difference);
      * on sinusoid a window of 80 raised new tasks' first-10 loss from 0.22 to 0.28 of a zero head's, so
      * regression keeps {@link #WINDOW}.
@@ -78,13 +78,14 @@ public final class NewTaskStart {
     static final int NEWTON_INDEX = 2 * RATES.length + 1;
     /**
      * The Newton start's prior weight before any evidence (later tasks learn theirs from the evidence).
-     * Measured on the letters' late tasks, first-20 loss over stream seeds 1-3: 1/3 gives 0.607 / 0.584 /
-     * 0.613, 0.7 gives 0.600 / 0.573 / 0.596 but new sinusoid tasks 0.24 of a zero head's against 0.22.
+     * Measured on the letters' late tasks (with four rate copies per head, before they became three),
+     * first-20 loss over stream seeds 1-3: 1/3 gives 0.607 / 0.584 / 0.613, 0.7 gives 0.600 / 0.573 / 0.596 but new sinusoid tasks 0.24 of a zero head's against 0.22.
      */
     static final double NEWTON_PRIOR = 1.0 / 3;
     /**
      * The Newton start's prior variance per weight for classifiers, in units of the established heads'
-     * mean squared weight. Measured on the letters' late tasks, first-20 loss (window 20): 0.5x 0.615,
+     * mean squared weight. Measured on the letters' late tasks (with four rate copies per head, before
+     * they became three), first-20 loss (window 20): 0.5x 0.615,
      * 1x 0.604, 2x 0.599, 4x 0.589, 8x 0.607, 16x 0.623; with the window of 80 on stream seeds 1-3,
      * 2x 0.608 / 0.590 / 0.615, 4x 0.607 / 0.584 / 0.613, 8x 0.611 / 0.605 / 0.631 (the established heads
      * are the fast copies', whose weights keep moving: a new head's may need to go further than theirs).

@@ -734,8 +734,9 @@ public final class MultiTaskLearner {
             return new TaskHead(trunkHead, null, null);
         }
         // The local head steps at the rate the trunk head's mixture has in force: tuned for life by the same
-        // evidence, without copies of its own (measured, copies of both heads cost the meta-learner 29% of
-        // bench core's throughput at batch 256; these 12%, with every head-rate bound still met).
+        // evidence, without copies of its own (measured, four copies of both heads cost the meta-learner 29%
+        // of bench core's throughput at batch 256; three of the trunk head's alone 11%, with every head-rate
+        // bound still met).
         HeadRate localRate = trunkHead.mixture() != null ? new FollowedRate(trunkHead.mixture()::meanRate)
                 : newRate(inputDim, config.headRate());
         RatedHead local = new RatedHead(new Head[] {new Head(type, outputs, inputDim, null, localRate)}, null);

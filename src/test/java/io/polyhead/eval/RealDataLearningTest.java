@@ -56,12 +56,13 @@ class RealDataLearningTest {
         PrequentialMetrics independent = run(letters, LearnerConfig.defaults().toBuilder().model(ModelKind.INDEPENDENT)
                 .build()).metrics();
         assertEquals(26, shared.tasks().size());
-        // Measured (seed 1): shared 0.378, independent 0.460; accuracy 85.5% vs 81.7%.
+        // Measured (seed 1): shared 0.220, independent 0.339; accuracy 91.7% vs 86.9% (with the real-data
+        // changes alone, before the head-rate mixture and the Newton start: 0.378 vs 0.460).
         String figures = "shared " + shared.meanLoss() + " / " + shared.accuracy() + ", independent "
                 + independent.meanLoss() + " / " + independent.accuracy();
-        assertTrue(shared.meanLoss() <= 0.40, figures);
-        assertTrue(shared.meanLoss() <= 0.9 * independent.meanLoss(), figures);
-        assertTrue(shared.accuracy() >= 0.84, figures);
+        assertTrue(shared.meanLoss() <= 0.24, figures);
+        assertTrue(shared.meanLoss() <= 0.75 * independent.meanLoss(), figures);
+        assertTrue(shared.accuracy() >= 0.90, figures);
     }
 
     /**
