@@ -12,17 +12,13 @@ import io.polyhead.model.LearnerConfig;
 import io.polyhead.model.ModelKind;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code polyhead bench real}: the learner on streams made from real public tables. */
 @Command(name = "real", mixinStandardHelpOptions = true, sortOptions = false,

@@ -3,15 +3,10 @@ package io.polyhead.cli;
 import io.polyhead.eval.gen.Generators;
 import io.polyhead.eval.gen.StreamGenerator;
 import io.polyhead.event.EventJson;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -43,14 +38,11 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Generator: ${COMPLETION-CANDIDATES}; or the command table.")
     String name;
 
-    @Option(names = "--events", paramLabel = "N", defaultValue = "10000", description = "Events to write (default ${DEFAULT-VALUE}).")
-    long events;
+    @Mixin
+    EventsOutput output;
 
     @Mixin
     GeneratorMixin generator;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
-    Path output;
 
     @Override
     public Integer call() throws IOException {
@@ -64,19 +56,16 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "unknown generator \"" + name + "\"; one of sinusoid, lowrank, hyperplane, unrelated");
         }
-        if (events < 0) {
-            throw new ParameterException(spec.commandLine(), "--events must be 0 or more. Got: " + events);
-        }
+        output.check();
         StreamGenerator generator = this.generator.create(which);
-        OutputStream sink = output == null ? System.out : Files.newOutputStream(output);
-        try (OutputStream out = new BufferedOutputStream(sink, 1 << 16)) {
+        output.write((out, events) -> {
             for (long i = 0; i < events; i++) {
                 EventJson.write(generator.next(), out);
                 out.write('\n');
             }
-        }
-        if (output != null) {
-            System.err.println("wrote " + events + " " + which.cliName() + " events to " + output);
+        });
+        if (output.output != null) {
+            System.err.println("wrote " + output.events + " " + which.cliName() + " events to " + output.output);
         }
         return 0;
     }

@@ -2,12 +2,8 @@ package io.polyhead.cli;
 
 import io.polyhead.eval.gen.CsvTable;
 import io.polyhead.eval.gen.TableStream;
-import io.polyhead.event.Event;
-import io.polyhead.event.EventJson;
 import io.polyhead.event.TaskType;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,22 +106,16 @@ public final class GenerateTableCommand implements Callable<Integer> {
                     + " table has as many feature columns.")
     Features features;
 
-    @Option(names = "--events", paramLabel = "N", defaultValue = "10000", description = "Events to write (default ${DEFAULT-VALUE}).")
-    long events;
+    @Mixin
+    EventsOutput output;
 
     @Mixin
     ScheduleOptions schedule;
 
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
-    Path output;
-
     @Override
     public Integer call() throws IOException {
         rejectParentOptions();
-        if (events < 0) {
-            throw usage("--events must be 0 or more. Got: " + events);
-        }
+        output.check();
         TableStream stream = build();
         if (features == Features.dense) {
             try {
@@ -139,22 +129,9 @@ public final class GenerateTableCommand implements Callable<Integer> {
             err.println(line);
         }
         err.flush();
-        Map<String, List<String>> names = new HashMap<>();
-        if (features == Features.named) {
-            for (String id : stream.taskIds()) {
-                names.put(id, stream.featureNames(id));
-            }
-        }
-        OutputStream sink = output == null ? System.out : Files.newOutputStream(output);
-        try (OutputStream out = new BufferedOutputStream(sink, 1 << 16)) {
-            for (long i = 0; i < events; i++) {
-                Event e = stream.next();
-                EventJson.write(e, names.get(e.task()), out);
-                out.write('\n');
-            }
-        }
-        if (output != null) {
-            err.println("wrote " + events + " events of " + stream.taskIds().size() + " tasks to " + output);
+        output.write((out, events) -> stream.write(out, events, features == Features.named));
+        if (output.output != null) {
+            err.println("wrote " + output.events + " events of " + stream.taskIds().size() + " tasks to " + output.output);
             err.flush();
         }
         return 0;

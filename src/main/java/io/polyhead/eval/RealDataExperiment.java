@@ -2,8 +2,6 @@ package io.polyhead.eval;
 
 import io.polyhead.eval.gen.CsvTable;
 import io.polyhead.eval.gen.TableStream;
-import io.polyhead.event.Event;
-import io.polyhead.event.EventJson;
 import io.polyhead.event.TaskType;
 import io.polyhead.model.LearnerConfig;
 import io.polyhead.model.MultiTaskLearner;
@@ -13,9 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The real-data streams the learner is measured on, made from the public tables in
@@ -64,15 +60,11 @@ public final class RealDataExperiment {
 
     /** The first {@code events} events of {@code stream} as JSONL with named features, as the CLI writes them. */
     public static byte[] jsonl(TableStream stream, long events) {
-        Map<String, List<String>> names = new HashMap<>();
-        for (String id : stream.taskIds()) {
-            names.put(id, stream.featureNames(id));
-        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-        for (long i = 0; i < events; i++) {
-            Event e = stream.next();
-            EventJson.write(e, names.get(e.task()), out);
-            out.write('\n');
+        try {
+            stream.write(out, events, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }

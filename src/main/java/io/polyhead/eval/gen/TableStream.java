@@ -1,7 +1,10 @@
 package io.polyhead.eval.gen;
 
 import io.polyhead.event.Event;
+import io.polyhead.event.EventJson;
 import io.polyhead.event.TaskType;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -131,6 +134,24 @@ public final class TableStream implements StreamGenerator {
         Integer classes = s.type == TaskType.MULTICLASS ? s.values.size() : null;
         return new Event(task.id, String.format("evt-%07d", i), s.x[row], label, s.type, classes,
                 AbstractGenerator.START_MS + i);
+    }
+
+    /**
+     * Writes the next {@code events} events as JSONL, one per line, with named features
+     * ({@code {"column": value}}) or dense ones (arrays in column order).
+     */
+    public void write(OutputStream out, long events, boolean namedFeatures) throws IOException {
+        Map<String, List<String>> names = new HashMap<>();
+        if (namedFeatures) {
+            for (Task t : tasks) {
+                names.put(t.id, t.source.featureNames);
+            }
+        }
+        for (long i = 0; i < events; i++) {
+            Event e = next();
+            EventJson.write(e, names.get(e.task()), out);
+            out.write('\n');
+        }
     }
 
     /** The number of feature columns when every table has as many, else 0 (only named features then). */
