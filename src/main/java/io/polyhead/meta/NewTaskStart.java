@@ -511,7 +511,8 @@ public final class NewTaskStart {
         for (double v : prior.mean()) {
             meanSq += v * v;
         }
-        double isotropic = (Math.max(rest, 0) + meanSq) / (inputs + 1 - r) * (logLoss ? NEWTON_SPREAD_LOG_LOSS : 1);
+        // (At least one direction left: a head of 3 inputs or fewer can have a subspace as wide as itself.)
+        double isotropic = (Math.max(rest, 0) + meanSq) / Math.max(1, inputs + 1 - r) * (logLoss ? NEWTON_SPREAD_LOG_LOSS : 1);
         return new NewTaskStart(inputs, prior.mean(), Arrays.copyOf(basis, r), Arrays.copyOf(spread, r), isotropic,
                 logLoss, priorWeights(evidence, lowRank, runsNewton(inputs)));
     }

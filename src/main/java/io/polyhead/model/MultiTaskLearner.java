@@ -334,6 +334,12 @@ public final class MultiTaskLearner {
         /** Prequential losses in the heads' own units (standardised targets): trunk head, local head. */
         double trunkLoss;
         double localLoss;
+        /**
+         * Whether the answer had a label scale to go by: false for a regression task's first labels when no
+         * regression task had two labels yet (the loss is then in raw units and is no evidence for the rate
+         * mixture or the blend).
+         */
+        boolean scaled = true;
         /** Each rate copy's prequential loss, trunk head and local head; null when not answered by them. */
         double[] trunkCopyLosses;
         double[] localCopyLosses;
@@ -408,6 +414,7 @@ public final class MultiTaskLearner {
         if (e.labeled()) {
             double y = e.label();
             double own = target == null ? y : (y - scale[0]) / scale[1];
+            a.scaled = target == null || target.count() >= 2 || labelScale.count() >= 2;
             a.trunkLoss = HeadLoss.lossOfScores(type, probs, own);
             a.localLoss = probsLocal == null ? 0 : HeadLoss.lossOfScores(type, probsLocal, own);
             a.trunkCopyLosses = copyLosses(type, trunkCopies, own);
@@ -502,7 +509,7 @@ public final class MultiTaskLearner {
         } else {
             // A task still choosing its start when this event was predicted does not feed the trunk.
             fedTrunk = dFeatures != null && a.startLosses == null;
-            headResets += head.learn(in, off, y, a.trunkCopyLosses,
+            headResets += head.learn(in, off, y, a.scaled ? a.trunkCopyLosses : null,
                     a.trunkCopyOutputs != null && head.steps() == a.trunkSteps ? a.trunkCopyOutputs : null,
                     fedTrunk ? dFeatures : null, dOff, trunk.outputDim(), TRUNK_DELTA_BOUND);
         }
@@ -511,7 +518,7 @@ public final class MultiTaskLearner {
             headResets += local.learn(x, xOff, y, a.localCopyLosses,
                     local.steps() == a.localSteps ? a.localCopyOutputs : null, null, 0, 0, 0);
             local.countEvent(true);
-            if (a.startLosses == null) {
+            if (a.startLosses == null && a.scaled) {
                 // A task choosing its start keeps trusting its prior-started trunk head until it has
                 // chosen; the local head learns meanwhile.
                 th.blend().update(a.trunkLoss, a.localLoss);

@@ -62,7 +62,9 @@ public final class TargetScale {
      */
     public void scale(TargetScale prior, double[] out) {
         double w = 1;
-        if (prior != null && prior.count >= 2 && count >= 1) {
+        if (prior != null && prior.count >= 2 && count == 0) {
+            w = 0; // a task without labels yet is scaled like the others
+        } else if (prior != null && prior.count >= 2) {
             // The gap in the smaller of the two spreads: labels of another task on a far larger scale must not
             // make this task's own look alike (one wild task would then set every other task's scale).
             double priorVar = prior.m2 / (prior.count - 1);

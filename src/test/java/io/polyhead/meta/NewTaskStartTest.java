@@ -207,4 +207,23 @@ class NewTaskStartTest {
         // From zero (not the mean 5, 5): S x = (1, 1), s = 2; the output moves by s (y − z) / (noise + s) = 2 · 2 / 2.1.
         assertEquals(4 / 2.1, z[newton], 1e-12);
     }
+    @Test
+    void aSubspaceAsWideAsTheHeadLeavesTheNewtonStartFinite() {
+        // Eight heads of 3 weights (2 inputs and the bias) span the whole space: the subspace has rank 3.
+        HeadPrior prior = new HeadPrior(3);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int t = 0; t < 8; t++) {
+            prior.observe("t" + t, new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()});
+        }
+        for (boolean logLoss : new boolean[] {true, false}) {
+            NewTaskStart s = NewTaskStart.offer(prior, 2, logLoss, List.of());
+            double[] x = {0.5, -1};
+            double[] z = new double[N];
+            s.learn(x, 0, 1.0, new double[N], new double[N]);
+            s.outputs(x, 0, z);
+            for (double v : z) {
+                assertTrue(Double.isFinite(v), (logLoss ? "log loss: " : "squared loss: ") + Arrays.toString(z));
+            }
+        }
+    }
 }

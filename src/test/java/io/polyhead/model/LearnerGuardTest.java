@@ -123,4 +123,29 @@ class LearnerGuardTest {
         other.transformRow(new float[] {180, 0}, 0, out, 0, stream);
         assertEquals(1.0, out[0], 0.3);
     }
+    @Test
+    void aNewRegressionTaskIsScaledLikeTheOthersBeforeItsFirstLabel() {
+        TargetScale stream = new TargetScale();
+        for (double y : new double[] {480, 500, 520, 510, 490}) {
+            stream.update(y);
+        }
+        double[] scale = new double[2];
+        new TargetScale().scale(stream, scale);
+        assertEquals(500, scale[0], 1e-9);
+        assertEquals(Math.sqrt(250), scale[1], 1e-9);
+        // In the learner: after two tasks around 500, a new task's first prediction is near 500, not 0.
+        MultiTaskLearner learner = new MultiTaskLearner(LearnerConfig.defaults().toBuilder().inputDim(2).build());
+        SplittableRandom random = new SplittableRandom(11);
+        for (int b = 0; b < 20; b++) {
+            List<Event> batch = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                batch.add(Event.of(i % 2 == 0 ? "a" : "b", new float[] {(float) random.nextGaussian(), 1}, 500 + 10 * random.nextGaussian()));
+            }
+            batch.forEach(learner::admit);
+            learner.learn(batch);
+        }
+        Event first = Event.of("c", new float[] {0, 1}, 505.0);
+        learner.admit(first);
+        assertEquals(500, learner.learn(List.of(first)).get(0).prediction(), 50);
+    }
 }
