@@ -19,6 +19,7 @@ import io.polyhead.optim.TrunkOptimizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -297,14 +298,18 @@ public final class MultiTaskLearner {
         int n = batch.size();
         float[] raw = new float[n * d];
         double[] x = new double[n * d];
+        Standardizer[] own = new Standardizer[n];
+        // One scale per task and batch: every event of a task in the batch is scaled by the same statistics.
+        Map<Standardizer, Standardizer.Scale> scales = new IdentityHashMap<>();
         for (int i = 0; i < n; i++) {
             Event e = batch.get(i);
             e.copyFeaturesTo(raw, i * d);
-            tasks.get(e.task()).features().transformRow(raw, i * d, x, i * d, scaler);
+            own[i] = tasks.get(e.task()).features();
+            scales.computeIfAbsent(own[i], f -> f.scaleAgainst(scaler)).apply(raw, i * d, x, i * d);
         }
         for (int i = 0; i < n; i++) {
             scaler.update(raw, i * d);
-            tasks.get(batch.get(i).task()).features().update(raw, i * d);
+            own[i].update(raw, i * d);
         }
         return x;
     }

@@ -115,29 +115,65 @@ public final class Standardizer {
      * @param prior the stream's statistics. May be null: this one's alone.
      */
     public void transformRow(float[] src, int off, double[] dst, int dstOff, Standardizer prior) {
+        scaleAgainst(prior).apply(src, off, dst, dstOff);
+    }
+
+    /**
+     * The means and standard deviations {@link #transformRow} scales by, worked out once: the learner
+     * scales every event of a task in a batch by the same statistics (those before the batch), so it
+     * takes this once per task and batch rather than the effect size and square roots per event.
+     *
+     * @param prior the stream's statistics. May be null: this one's alone.
+     */
+    public Scale scaleAgainst(Standardizer prior) {
         if (!enabled) {
-            for (int j = 0; j < dim; j++) {
-                dst[dstOff + j] = src[off + j];
-            }
-            return;
+            return new Scale(dim, null, null);
         }
         double w = prior == null || prior.count < 2 ? 1 : ownWeight(effectSize(prior));
+        double[] mu = new double[dim];
+        double[] sd = new double[dim];
         for (int j = 0; j < dim; j++) {
             double ownVar = count < 2 ? 1.0 : m2[j] / (count - 1);
-            double mu = mean[j];
+            mu[j] = mean[j];
             double var = ownVar;
             if (w < 1) {
                 double priorVar = prior.m2[j] / (prior.count - 1);
                 if (count < 2) {
                     ownVar = priorVar;
                 }
-                mu = w * mean[j] + (1 - w) * prior.mean[j];
+                mu[j] = w * mean[j] + (1 - w) * prior.mean[j];
                 var = w * ownVar + (1 - w) * priorVar;
             }
-            double sdj = Math.sqrt(var);
-            double z = sdj > 1e-8 ? (src[off + j] - mu) / sdj : 0.0;
-            // Rounded to float precision as events carry their features (and as earlier snapshots scaled them).
-            dst[dstOff + j] = (float) Math.max(-CLIP, Math.min(CLIP, z));
+            sd[j] = Math.sqrt(var);
+        }
+        return new Scale(dim, mu, sd);
+    }
+
+    /** Means and standard deviations to scale rows by ({@link #scaleAgainst}); null arrays copy rows unchanged. */
+    public static final class Scale {
+        private final int dim;
+        private final double[] mu;
+        private final double[] sd;
+
+        private Scale(int dim, double[] mu, double[] sd) {
+            this.dim = dim;
+            this.mu = mu;
+            this.sd = sd;
+        }
+
+        /** Writes row {@code src[off ..]} standardised into {@code dst[dstOff ..]}, clipped to ±{@link #CLIP}. */
+        public void apply(float[] src, int off, double[] dst, int dstOff) {
+            if (mu == null) {
+                for (int j = 0; j < dim; j++) {
+                    dst[dstOff + j] = src[off + j];
+                }
+                return;
+            }
+            for (int j = 0; j < dim; j++) {
+                double z = sd[j] > 1e-8 ? (src[off + j] - mu[j]) / sd[j] : 0.0;
+                // Rounded to float precision as events carry their features (and as earlier snapshots scaled them).
+                dst[dstOff + j] = (float) Math.max(-CLIP, Math.min(CLIP, z));
+            }
         }
     }
 
