@@ -45,7 +45,8 @@ public final class LearnerOptions {
     LearnerConfig.HeadOptimizerKind headOptimizer;
 
     @Option(names = "--head-lr", paramLabel = "RATE",
-            description = "Head learning rate (default: 0.05; with nlms, the fraction of its error a step corrects).")
+            description = "Head learning rate (default: 0.05; with nlms, the fraction of its error a step corrects). With the "
+                    + "meta-learner and nlms, where each head's rate choice starts: the rate in force is the headRate column.")
     Double headRate;
 
     @Option(names = "--no-standardize", negatable = false,
@@ -63,9 +64,11 @@ public final class LearnerOptions {
 
     @Option(names = "--meta", paramLabel = "on|off", defaultValue = "on",
             description = "The meta-learner (default ${DEFAULT-VALUE}): the trunk's learning rate adapts (hypergradient "
-                    + "descent on Adam, from --lr), and a new task's head starts from priors learned on the stream: for its "
-                    + "first 20 labels a zero head and the mean head, each at three rates, and the heads' subspace run side "
-                    + "by side, weighted by how they and earlier new tasks did; the best is kept (the 'start' column).")
+                    + "descent on Adam, from --lr); every head is learned at three rates at once and answers with their "
+                    + "mixture, weighted by recent losses; and a new task's head starts from priors learned on the stream: "
+                    + "for its first 20 labels (80 for classifiers) a zero head and the mean head at three rates, the heads' "
+                    + "subspace and a Newton head run side by side, weighted by how they and earlier new tasks did; the "
+                    + "best is kept (the 'start' column).")
     String meta;
 
     @Option(names = "--default-type", paramLabel = "TYPE", defaultValue = "regression",
