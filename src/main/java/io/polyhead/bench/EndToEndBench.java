@@ -72,7 +72,8 @@ public final class EndToEndBench {
             List<NewTopic> topics = new java.util.ArrayList<>(List.of(
                     new NewTopic(options.byTaskTopic(), partitions, (short) 1),
                     new NewTopic(options.predictionsTopic(), partitions, (short) 1),
-                    new NewTopic(options.deadLetterTopic(), 1, (short) 1)));
+                    new NewTopic(options.deadLetterTopic(), 1, (short) 1),
+                    new NewTopic(options.syncTopic(), 1, (short) 1).configs(java.util.Map.of("cleanup.policy", "compact"))));
             if (withInput) {
                 topics.add(new NewTopic(options.eventsTopic(), partitions, (short) 1));
             }

@@ -117,7 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
             runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
             StreamOptions options = runtime.ensureTopics(stream.toStreamOptions(config.inputDim()), stream.partitions, out);
             PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,
-                    stream.threads, new SimpleMeterRegistry());
+                    stream.threads, stream.standbys, new SimpleMeterRegistry(), out);
             out.printf(Locale.ROOT, "learner running on %s; producing %s events at %.0f/s (%s)%n",
                     runtime.bootstrapServers(), name.cliName(), rate, events > 0 ? events + " events" : "until Ctrl-C");
             Thread watcher = watch(runtime.client(), options, view, stop, stopping);

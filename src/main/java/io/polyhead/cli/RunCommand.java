@@ -3,6 +3,12 @@ package io.polyhead.cli;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.polyhead.model.LearnerConfig;
+import io.polyhead.model.ReplicaGroup;
+import io.polyhead.stream.PolyheadStreams;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.kafka.streams.ThreadMetadata;
 import io.polyhead.stream.PolyheadStreams;
 import io.polyhead.stream.StreamOptions;
 import java.io.PrintStream;
@@ -58,11 +64,11 @@ public final class RunCommand implements Callable<Integer> {
             runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
             StreamOptions options = runtime.ensureTopics(base, stream.partitions, out);
             PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,
-                    stream.threads, registry);
+                    stream.threads, stream.standbys, registry, out);
             out.printf(Locale.ROOT, "learning: %s -> %s (dead letters: %s); %s%n", options.eventsTopic(),
                     options.predictionsTopic(), options.deadLetterTopic(), config);
             out.println("running; Ctrl-C stops");
-            Status status = new Status(registry);
+            Status status = new Status(registry, app, runtime.group());
             while (!stop.await(statusMs > 0 ? statusMs : 1000, TimeUnit.MILLISECONDS)) {
                 if (app.failure() != null) {
                     out.println("stopped: " + app.failure());
@@ -78,14 +84,21 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One status line from the metrics: predictions per second since the last line, dead letters. */
+    /**
+     * One status line: predictions per second since the last line, dead letters, the partitions this
+     * instance owns and the shared model's version (every replica's learning steps that reached it).
+     */
     static final class Status {
         private final MeterRegistry registry;
+        private final PolyheadStreams app;
+        private final ReplicaGroup group;
         private double lastPredictions;
         private long lastNanos = System.nanoTime();
 
-        Status(MeterRegistry registry) {
+        Status(MeterRegistry registry, PolyheadStreams app, ReplicaGroup group) {
             this.registry = registry;
+            this.app = app;
+            this.group = group;
         }
 
         String line() {
@@ -95,7 +108,17 @@ public final class RunCommand implements Callable<Integer> {
             double rate = (predictions - lastPredictions) / ((now - lastNanos) / 1e9);
             lastPredictions = predictions;
             lastNanos = now;
-            return String.format(Locale.ROOT, "predictions %.0f (%.0f/s), dead letters %.0f", predictions, rate, dead);
+            List<String> owned = new ArrayList<>();
+            List<String> standby = new ArrayList<>();
+            for (ThreadMetadata t : app.streams().metadataForLocalThreads()) {
+                t.activeTasks().forEach(task -> owned.add(task.taskId().toString()));
+                t.standbyTasks().forEach(task -> standby.add(task.taskId().toString()));
+            }
+            Collections.sort(owned);
+            Collections.sort(standby);
+            return String.format(Locale.ROOT, "predictions %.0f (%.0f/s), dead letters %.0f; tasks %s%s; model version %d "
+                    + "(%d replicas)", predictions, rate, dead, owned, standby.isEmpty() ? "" : ", standby " + standby,
+                    group.board().version() == 0 ? 0 : group.board().modelVersion(), group.board().replicas());
         }
 
         private double count(String name) {

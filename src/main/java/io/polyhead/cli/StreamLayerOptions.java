@@ -23,6 +23,19 @@ final class StreamLayerOptions {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Stream threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--standby-replicas", paramLabel = "N", defaultValue = "0",
+            description = "Copies of each partition's stores kept warm on other instances, so that a survivor takes "
+                    + "over a failed instance's partitions without restoring them first: 1 when you run more than one "
+                    + "instance (default ${DEFAULT-VALUE}).")
+    int standbys;
+
+    @Option(names = "--sync-interval", paramLabel = "DURATION", defaultValue = "0",
+            description = "While other instances run, least time between two contributions a partition's replica "
+                    + "of the shared model sends them through polyhead.trunk-sync: 0 after every batch, which keeps "
+                    + "them closest to one model; more saves bandwidth (about 4 bytes per trunk parameter each). "
+                    + "Within an instance replicas share after every batch (default ${DEFAULT-VALUE}).")
+    String syncInterval;
+
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of topics created because they were missing (default ${DEFAULT-VALUE}).")
     int partitions;
@@ -63,7 +76,7 @@ final class StreamLayerOptions {
         EventParser.Config parser = EventParser.Config.defaults().withInputDim(inputDim)
                 .withMaxRecordBytes(maxRecordBytes).withMaxFeatures(maxFeatures);
         return StreamOptions.defaults().withLinger(Duration.ofMillis(lingerMs)).withMaxTasks(maxTasks)
-                .withTaskTtl(parseDuration(taskTtl)).withParser(parser);
+                .withTaskTtl(parseDuration(taskTtl)).withParser(parser).withSyncIntervalMs(parseDuration(syncInterval).toMillis());
     }
 
     /** Parses 0, 500ms, 30s, 30m, 12h, 7d. */

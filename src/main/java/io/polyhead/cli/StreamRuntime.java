@@ -9,6 +9,9 @@ import io.polyhead.stream.StreamOptions;
 import io.polyhead.stream.StreamsSettings;
 import io.polyhead.topics.TopicAdmin;
 import io.polyhead.topics.TopicCatalog;
+import io.polyhead.model.ReplicaGroup;
+import io.polyhead.stream.StateOwnership;
+import io.polyhead.stream.SyncSender;
 import io.polyhead.topics.TopicReport;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -28,6 +31,13 @@ final class StreamRuntime implements AutoCloseable {
     private PolyheadStreams app;
     private Properties client;
     private StreamOptions options;
+    private ReplicaGroup group;
+    private SyncSender sender;
+
+    /** The replicas of the shared model in this instance, once the learner started. */
+    ReplicaGroup group() {
+        return group;
+    }
 
     /**
      * Uses the cluster of {@code kafka}, or starts an embedded broker on {@code brokerPort} (a free
@@ -73,8 +83,22 @@ final class StreamRuntime implements AutoCloseable {
     /** Starts the learner application and waits until it runs. */
     PolyheadStreams startLearner(LearnerConfig config, StreamOptions options, String applicationId, Path stateDir,
                                  int threads, MeterRegistry registry) throws Exception {
-        Properties props = StreamsSettings.properties(client, applicationId, stateDir, threads);
-        app = new PolyheadStreams(PolyheadTopology.build(config, options, registry), props);
+        return startLearner(config, options, applicationId, stateDir, threads, 0, registry, System.out);
+    }
+
+    /**
+     * Starts the learner application with {@code standbys} standby replicas and waits until it runs. Local
+     * state built against another cluster is removed first, with a line on {@code out}.
+     */
+    PolyheadStreams startLearner(LearnerConfig config, StreamOptions options, String applicationId, Path stateDir,
+                                 int threads, int standbys, MeterRegistry registry, PrintStream out) throws Exception {
+        try (Admin admin = Admin.create(client)) {
+            StateOwnership.claim(admin, stateDir, applicationId, line -> out.println("note: " + line));
+        }
+        Properties props = StreamsSettings.properties(client, applicationId, stateDir, threads, standbys);
+        group = new ReplicaGroup();
+        sender = new SyncSender(client, options.syncTopic());
+        app = new PolyheadStreams(PolyheadTopology.build(config, options, registry, group, sender), props);
         return app.start(Duration.ofMinutes(2));
     }
 
@@ -105,6 +129,10 @@ final class StreamRuntime implements AutoCloseable {
         if (app != null) {
             app.close();
             app = null;
+        }
+        if (sender != null) {
+            sender.close();
+            sender = null;
         }
         if (broker != null) {
             broker.close();

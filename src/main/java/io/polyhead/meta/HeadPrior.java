@@ -56,6 +56,11 @@ public final class HeadPrior {
         }
     }
 
+    /** The remembered heads by task, least recently observed first (read-only view). */
+    public Map<String, double[]> heads() {
+        return java.util.Collections.unmodifiableMap(heads);
+    }
+
     /** Forgets a task (evicted). */
     public void forget(String task) {
         heads.remove(task);

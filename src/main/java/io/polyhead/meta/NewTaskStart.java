@@ -92,7 +92,7 @@ public final class NewTaskStart {
      */
     static final double NEWTON_SPREAD_LOG_LOSS = 4;
     /** Most earlier tasks whose evidence {@link #priorWeights} multiplies. */
-    static final int EVIDENCE_TASKS = 16;
+    public static final int EVIDENCE_TASKS = 16;
     /**
      * The subspace start's prior weight before any evidence; the other starts share the rest evenly.
      * Measured with new tasks' first-10 loss (sinusoid / lowrank / lowrank binary; with the candidates'

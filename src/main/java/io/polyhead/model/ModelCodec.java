@@ -9,7 +9,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -25,7 +30,7 @@ import java.util.Set;
  */
 public final class ModelCodec {
     /** Version of the entries this code writes. */
-    public static final int ENTRY_VERSION = 5;
+    public static final int ENTRY_VERSION = 6;
 
     private ModelCodec() {
     }
@@ -50,6 +55,18 @@ public final class ModelCodec {
                 out.writeDouble(labels.m2());
                 writeDoubles(out, learner.trunk().params());
                 learner.trunkOptimizer().writeState(out);
+                // Format 6: a replica of a shared model keeps its own part apart from the others'.
+                ReplicaShare share = learner.replicaShare();
+                out.writeBoolean(share != null);
+                if (share != null) {
+                    writeDoubles(out, share.own);
+                    writeMoments(out, share.ownFeatures);
+                    out.writeLong(share.ownLabels.count());
+                    out.writeDouble(share.ownLabels.mean());
+                    out.writeDouble(share.ownLabels.m2());
+                    out.writeLong(share.otherSteps);
+                    out.writeLong(share.generation);
+                }
             }
         });
     }
@@ -85,7 +102,141 @@ public final class ModelCodec {
             }
             System.arraycopy(params, 0, learner.trunk().params(), 0, params.length);
             learner.trunkOptimizer().readState(in);
+            ReplicaShare share = learner.replicaShare();
+            boolean stored = version >= 6 && in.readBoolean();
+            if (stored) {
+                double[] own = readDoubles(in);
+                Standardizer features = readMoments(in, inputDim, learner.config().standardize(), "the replica's own");
+                long labelCount = in.readLong();
+                double labelMean = in.readDouble();
+                double labelM2 = in.readDouble();
+                long otherSteps = in.readLong();
+                long generation = in.readLong();
+                if (share != null) {
+                    if (own.length != share.own.length) {
+                        throw new IOException("stored replica has " + own.length + " own trunk steps' parameters, the trunk "
+                                + share.own.length);
+                    }
+                    System.arraycopy(own, 0, share.own, 0, own.length);
+                    share.ownFeatures.restore(features.count(), features.meanArray(), features.m2Array());
+                    share.ownLabels.restore(labelCount, labelMean, labelM2);
+                    share.otherSteps = otherSteps;
+                    // Restored: what this replica publishes now replaces whatever it published since the
+                    // state it restores (steps that may never have been committed).
+                    share.generation = generation + 1;
+                }
+            }
+            if (share != null && !stored) {
+                // A learner that did not share until now: everything it learned is its own.
+                learner.restartShare();
+            }
         }
+    }
+
+    private static void writeMoments(DataOutputStream out, Standardizer s) throws IOException {
+        out.writeLong(s.count());
+        writeDoubles(out, s.meanArray());
+        writeDoubles(out, s.m2Array());
+    }
+
+    private static Standardizer readMoments(DataInputStream in, int dim, boolean enabled, String what) throws IOException {
+        long count = in.readLong();
+        double[] mean = readDoubles(in);
+        double[] m2 = readDoubles(in);
+        if (mean.length != dim || m2.length != dim) {
+            throw new IOException(what + " feature statistics have " + mean.length + " features, expected " + dim);
+        }
+        Standardizer s = new Standardizer(dim, enabled);
+        s.restore(count, mean, m2);
+        return s;
+    }
+
+    /** A replica's contribution as bytes ({@link #decodeContribution}): what a replica publishes. */
+    public static byte[] encodeContribution(Contribution c) {
+        int size = 256 + 4 * c.trunkDelta().length + 16 * c.features().dimension();
+        return bytes(size, out -> {
+            out.writeInt(ENTRY_VERSION);
+            out.writeUTF(c.replica());
+            out.writeUTF(c.origin());
+            out.writeLong(c.generation());
+            out.writeLong(c.steps());
+            out.writeInt(c.trunkDelta().length);
+            for (float v : c.trunkDelta()) {
+                out.writeFloat(v);
+            }
+            writeMoments(out, c.features());
+            out.writeBoolean(c.features().enabled());
+            out.writeLong(c.labels().count());
+            out.writeDouble(c.labels().mean());
+            out.writeDouble(c.labels().m2());
+            out.writeInt(c.heads().size());
+            for (Map.Entry<String, Map<String, double[]>> shape : c.heads().entrySet()) {
+                out.writeUTF(shape.getKey());
+                out.writeInt(shape.getValue().size());
+                for (Map.Entry<String, double[]> head : shape.getValue().entrySet()) {
+                    out.writeUTF(head.getKey());
+                    writeDoubles(out, head.getValue());
+                }
+            }
+            out.writeInt(c.startLosses().size());
+            for (Map.Entry<TaskType, List<double[]>> kind : c.startLosses().entrySet()) {
+                out.writeUTF(kind.getKey().name());
+                out.writeInt(kind.getValue().size());
+                for (double[] l : kind.getValue()) {
+                    writeDoubles(out, l);
+                }
+            }
+        });
+    }
+
+    /** Reads a contribution written by {@link #encodeContribution}. */
+    public static Contribution decodeContribution(byte[] bytes) throws IOException {
+        DataInputStream in = input(bytes);
+        checkVersion(in, "contribution");
+        String replica = in.readUTF();
+        String origin = in.readUTF();
+        long generation = in.readLong();
+        long steps = in.readLong();
+        int n = in.readInt();
+        if (n < 0 || n > bytes.length / 4) {
+            throw new IOException("contribution of " + replica + " claims " + n + " trunk parameters in " + bytes.length
+                    + " bytes");
+        }
+        float[] delta = new float[n];
+        for (int i = 0; i < n; i++) {
+            delta[i] = in.readFloat();
+        }
+        long count = in.readLong();
+        double[] mean = readDoubles(in);
+        double[] m2 = readDoubles(in);
+        if (mean.length < 1 || m2.length != mean.length) {
+            throw new IOException("contribution of " + replica + " has feature statistics of " + mean.length + "/"
+                    + m2.length + " features");
+        }
+        Standardizer features = new Standardizer(mean.length, in.readBoolean());
+        features.restore(count, mean, m2);
+        TargetScale labels = new TargetScale();
+        labels.restore(in.readLong(), in.readDouble(), in.readDouble());
+        Map<String, Map<String, double[]>> heads = new LinkedHashMap<>();
+        for (int s = in.readInt(); s > 0; s--) {
+            String shape = in.readUTF();
+            Map<String, double[]> byTask = new LinkedHashMap<>();
+            for (int k = in.readInt(); k > 0; k--) {
+                String task = in.readUTF();
+                byTask.put(task, readDoubles(in));
+            }
+            heads.put(shape, byTask);
+        }
+        Map<TaskType, List<double[]>> starts = new EnumMap<>(TaskType.class);
+        for (int s = in.readInt(); s > 0; s--) {
+            TaskType type = TaskType.valueOf(in.readUTF());
+            List<double[]> losses = new ArrayList<>();
+            for (int k = in.readInt(); k > 0; k--) {
+                losses.add(readDoubles(in));
+            }
+            starts.put(type, losses);
+        }
+        return new Contribution(replica, origin, generation, steps, delta, features, labels, heads, starts);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.polyhead.optim.NormalizedRate;
 import io.polyhead.optim.Sgd;
 import io.polyhead.optim.TrunkOptimizer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -57,6 +58,11 @@ public final class MultiTaskLearner {
     private long headResets;
     /** The trunk's parameters before a step, to undo one that went non-finite. */
     private double[] paramsBackup;
+    /** Whether this learner is one replica of a shared model ({@link #share}); its bookkeeping once built. */
+    private ReplicaGroup group;
+    private ReplicaShare share;
+    /** The board's version when this replica last absorbed from it. */
+    private long absorbedVersion = -1;
 
     /** A head joins the priors once it has learned from this many labeled events. */
     static final int ESTABLISHED = 50;
@@ -81,7 +87,20 @@ public final class MultiTaskLearner {
 
 
     public MultiTaskLearner(LearnerConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * A learner that is one replica of a shared model, in {@code group} with the replicas of its process:
+     * it keeps its own part of the model apart ({@link #contribution}) from what it takes from the other
+     * replicas ({@link #absorb}), and steps the trunk with the group's optimiser. What a learner restored
+     * from state written without a group had learned counts as its own.
+     *
+     * @param group null for a learner on its own
+     */
+    public MultiTaskLearner(LearnerConfig config, ReplicaGroup group) {
         this.config = config;
+        this.group = group;
         if (config.inputDim() > 0) {
             build(config.inputDim());
         }
@@ -98,6 +117,126 @@ public final class MultiTaskLearner {
                     HypergradientAdam.DEFAULT_MAX_GRAD_NORM).withTrace(TRUNK_TRACE).withRiseFactor(TRUNK_RISE_FACTOR) : new Adam(config.trunkRate());
             case SGD -> new Sgd(config.trunkRate());
         };
+        if (group != null) {
+            optimizer = group.adopt(optimizer);
+            startSharing();
+        }
+    }
+
+    private void startSharing() {
+        double[] initial = new Trunk(inputDim, config.effectiveHidden(), config.dataType(), config.seed()).params();
+        share = new ReplicaShare(initial, scaler.copy(), labelScale.copy());
+        double[] params = trunk.params();
+        share.addStep(params, initial);
+    }
+
+    /** Whether this learner is a replica of a shared model ({@link #share}). */
+    public boolean sharing() {
+        return group != null;
+    }
+
+    /**
+     * Brings this replica up to date with its group's board when the board changed since it last did
+     * ({@link #absorb}); then learn, then {@link #publish}. Call both under the group's lock.
+     */
+    public void absorbIfChanged(String self) {
+        ReplicaBoard board = group.board();
+        long v = board.version();
+        if (v != absorbedVersion && share != null) {
+            absorbedVersion = v;
+            absorb(board.latest(), self);
+        }
+    }
+
+    /** Offers this replica's contribution to its group's board; returns it (null before the trunk is built). */
+    public Contribution publish(String self) {
+        Contribution c = contribution(self);
+        if (c != null) {
+            group.board().offerOwn(c);
+            // Its own offer is no news to itself.
+            if (absorbedVersion == group.board().version() - 1) {
+                absorbedVersion = group.board().version();
+            }
+        }
+        return c;
+    }
+
+    /**
+     * This replica's contribution to the shared model: everything it learned itself, as a whole (see
+     * {@link Contribution}). Null while the input dimension is unknown.
+     *
+     * @throws IllegalStateException when the learner does not {@link #share}
+     */
+    public Contribution contribution(String replica) {
+        if (group == null) {
+            throw new IllegalStateException("this learner is not a replica of a shared model");
+        }
+        if (share == null) {
+            return null;
+        }
+        float[] delta = new float[share.own.length];
+        for (int i = 0; i < delta.length; i++) {
+            delta[i] = (float) share.own[i];
+        }
+        Map<String, Map<String, double[]>> established = new LinkedHashMap<>();
+        priors.forEach((shape, prior) -> established.put(shape, new LinkedHashMap<>(prior.heads())));
+        Map<TaskType, List<double[]>> starts = new java.util.EnumMap<>(TaskType.class);
+        for (TaskType type : TaskType.values()) {
+            List<double[]> own = ownStartLosses(type);
+            if (!own.isEmpty()) {
+                starts.put(type, List.copyOf(own.subList(Math.max(0, own.size() - NewTaskStart.EVIDENCE_TASKS), own.size())));
+            }
+        }
+        return new Contribution(replica, group.name(), share.generation, modelVersion, delta, share.ownFeatures.copy(),
+                share.ownLabels.copy(), established, starts);
+    }
+
+    /**
+     * Takes the other replicas' latest contributions: the trunk becomes the initial trunk plus every
+     * replica's own steps, the stream's feature and label moments those of every replica's events, and
+     * new tasks start from every replica's heads. Contributions of this replica, of another shape or not
+     * finite are skipped. Returns how many were used. A no-op before the input dimension is known.
+     */
+    public int absorb(Collection<Contribution> latest, String self) {
+        if (group == null) {
+            throw new IllegalStateException("this learner is not a replica of a shared model");
+        }
+        if (share == null) {
+            return 0;
+        }
+        return share.absorb(latest, self, trunk.params(), scaler, labelScale, modelVersion >= ReplicaShare.DRIFT_AFTER);
+    }
+
+    /**
+     * The model's version, which only grows: its learning steps, plus, for a replica of a shared model,
+     * the other replicas' steps it has absorbed.
+     */
+    public long version() {
+        return modelVersion + (share == null ? 0 : share.otherSteps);
+    }
+
+    /**
+     * The largest distance seen at an {@link #absorb} between this replica's trunk and the shared trunk it
+     * took, relative to the shared trunk's distance from its start (0 unless it {@link #share}s).
+     */
+    public double replicaDrift() {
+        return share == null ? 0 : share.maxDrift;
+    }
+
+    /** Other replicas whose contributions the model holds (0 unless it {@link #share}s). */
+    public int replicasAbsorbed() {
+        return share == null ? 0 : share.replicasKnown();
+    }
+
+    /** Counts everything the learner holds as its own part (a learner that did not share until now). */
+    void restartShare() {
+        if (share != null) {
+            startSharing();
+        }
+    }
+
+    ReplicaShare replicaShare() {
+        return share;
     }
 
     public LearnerConfig config() {
@@ -310,6 +449,9 @@ public final class MultiTaskLearner {
         for (int i = 0; i < n; i++) {
             scaler.update(raw, i * d);
             own[i].update(raw, i * d);
+            if (share != null) {
+                share.ownFeatures.update(raw, i * d);
+            }
         }
         return x;
     }
@@ -437,7 +579,7 @@ public final class MultiTaskLearner {
         a.prediction = new Prediction(e.task(), e.id(), type,
                 HeadLoss.prediction(type, reported, k), HeadLoss.score(type, reported, k),
                 type == TaskType.MULTICLASS ? toFloats(blended) : null,
-                e.label(), loss, e.labeled(), task.events(), newTask, modelVersion);
+                e.label(), loss, e.labeled(), task.events(), newTask, version());
         return a;
     }
 
@@ -485,6 +627,9 @@ public final class MultiTaskLearner {
         if (target != null) {
             target.update(y);
             labelScale.update(y);
+            if (share != null) {
+                share.ownLabels.update(y);
+            }
             double[] scale = new double[2];
             target.scale(labelScale, scale);
             y = (y - scale[0]) / scale[1];
@@ -567,6 +712,9 @@ public final class MultiTaskLearner {
                 skippedTrunkSteps++;
                 return;
             }
+        }
+        if (share != null) {
+            share.addStep(params, paramsBackup);
         }
     }
 
@@ -667,7 +815,7 @@ public final class MultiTaskLearner {
 
     private TaskHead newTaskHead(TaskState task) {
         TaskHead th = emptyTaskHead(task.type(), task.type() == TaskType.MULTICLASS ? task.classes() : 1);
-        HeadPrior prior = config.meta() && th.trunkHead().outputs() == 1 ? priors.get(shapeKey(task.type())) : null;
+        HeadPrior prior = config.meta() && th.trunkHead().outputs() == 1 ? sharedPrior(shapeKey(task.type())) : null;
         NewTaskStart start = NewTaskStart.offer(prior, headInputs(), task.type() != TaskType.REGRESSION,
                 startLosses(task.type()));
         if (start != null) {
@@ -679,8 +827,35 @@ public final class MultiTaskLearner {
         return th;
     }
 
-    /** The window losses of the tasks of this kind that chose a start, in order of first appearance. */
+    /**
+     * The prior of a head shape: this learner's, joined for a replica by the other replicas' established
+     * heads (theirs first, so that its own are the most recent); null when none has formed.
+     */
+    private HeadPrior sharedPrior(String shape) {
+        HeadPrior local = priors.get(shape);
+        Map<String, double[]> others = share == null ? Map.of() : share.otherHeads(shape);
+        if (others.isEmpty()) {
+            return local;
+        }
+        HeadPrior merged = new HeadPrior(others.values().iterator().next().length);
+        others.forEach(merged::observe);
+        if (local != null) {
+            local.heads().forEach(merged::observe);
+        }
+        return merged;
+    }
+
+    /**
+     * The window losses of the tasks of this kind that chose a start: the other replicas' first, then
+     * this learner's in order of first appearance.
+     */
     private List<double[]> startLosses(TaskType type) {
+        List<double[]> losses = share == null ? new ArrayList<>() : share.otherStartLosses(type);
+        losses.addAll(ownStartLosses(type));
+        return losses;
+    }
+
+    private List<double[]> ownStartLosses(TaskType type) {
         List<double[]> losses = new ArrayList<>();
         for (TaskHead th : heads.values()) {
             double[] l = th.trunkHead().type() == type && th.trunkHead().outputs() == 1 ? th.startLosses() : null;

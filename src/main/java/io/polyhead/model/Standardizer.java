@@ -1,5 +1,7 @@
 package io.polyhead.model;
 
+import java.util.List;
+
 /**
  * Online feature standardisation: running mean and variance per input (Welford's algorithm), so raw
  * features of very different scales share one learning rate. Values are clipped to ±{@link #CLIP}
@@ -196,6 +198,55 @@ public final class Standardizer {
 
     double[] m2Array() {
         return m2;
+    }
+
+    /** Whether the moments are finite. */
+    boolean finite() {
+        for (int j = 0; j < dim; j++) {
+            if (!Double.isFinite(mean[j]) || !Double.isFinite(m2[j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A copy of the moments. */
+    Standardizer copy() {
+        Standardizer c = new Standardizer(dim, enabled);
+        c.restore(count, mean, m2);
+        return c;
+    }
+
+    /**
+     * Sets these moments to those of all the given parts' observations together (Chan, Golub and
+     * LeVeque's parallel formula: exact, whatever the order). Parts of another dimension are skipped.
+     */
+    void mergeOf(List<Standardizer> parts) {
+        long n = 0;
+        double[] sum = new double[dim];
+        for (Standardizer p : parts) {
+            if (p.dim != dim) {
+                continue;
+            }
+            n += p.count;
+            for (int j = 0; j < dim; j++) {
+                sum[j] += p.count * p.mean[j];
+            }
+        }
+        count = n;
+        for (int j = 0; j < dim; j++) {
+            mean[j] = n == 0 ? 0 : sum[j] / n;
+            m2[j] = 0;
+        }
+        for (Standardizer p : parts) {
+            if (p.dim != dim) {
+                continue;
+            }
+            for (int j = 0; j < dim; j++) {
+                double gap = p.mean[j] - mean[j];
+                m2[j] += p.m2[j] + p.count * gap * gap;
+            }
+        }
     }
 
     void restore(long count, double[] mean, double[] m2) {

@@ -1,5 +1,7 @@
 package io.polyhead.model;
 
+import java.util.List;
+
 /**
  * The running mean and spread of one regression task's labels, so that its heads learn and predict a
  * standardised target and the prediction is mapped back to the label's own units — the adaptive
@@ -90,6 +92,33 @@ public final class TargetScale {
 
     double m2() {
         return m2;
+    }
+
+    boolean finite() {
+        return Double.isFinite(mean) && Double.isFinite(m2);
+    }
+
+    TargetScale copy() {
+        TargetScale c = new TargetScale();
+        c.restore(count, mean, m2);
+        return c;
+    }
+
+    /** Sets these moments to those of all the parts' labels together (parallel moments, exact). */
+    void mergeOf(List<TargetScale> parts) {
+        long n = 0;
+        double sum = 0;
+        for (TargetScale p : parts) {
+            n += p.count;
+            sum += p.count * p.mean;
+        }
+        double m = n == 0 ? 0 : sum / n;
+        double s2 = 0;
+        for (TargetScale p : parts) {
+            double gap = p.mean - m;
+            s2 += p.m2 + p.count * gap * gap;
+        }
+        restore(n, m, s2);
     }
 
     void restore(long count, double mean, double m2) {

@@ -9,7 +9,9 @@ import io.polyhead.event.InvalidEventException;
 import io.polyhead.event.Rejection;
 import io.polyhead.event.Prediction;
 import io.polyhead.event.PredictionJson;
+import io.polyhead.model.Contribution;
 import io.polyhead.model.LearnerConfig;
+import io.polyhead.model.ReplicaGroup;
 import io.polyhead.model.ModelCodec;
 import io.polyhead.model.MultiTaskLearner;
 import io.polyhead.model.TaskState;
@@ -69,11 +71,26 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private Counter predictions;
     private Counter evictions;
     private Timer learnTimer;
+    /** The replicas of this instance; this stream task is the replica named by its task id. */
+    private final ReplicaGroup group;
+    private String replica;
+    /** Sends contributions to the other instances; null for an instance on its own (tests). */
+    private final SyncSender sender;
+    /** Events learned since this replica's contribution last went to the sync topic, and when it went. */
+    private long unsent;
+    private long lastSentMs;
+    /** A replica with unsent events sends at least this often, with or without other instances. */
+    static final long SEND_AT_LEAST_EVERY_MS = 1000;
+    /** Other instances count as running while their contributions arrived within this. */
+    static final long OTHERS_RECENT_NANOS = 10_000_000_000L;
 
-    LearnerProcessor(LearnerConfig learnerConfig, StreamOptions options, MeterRegistry registry) {
+    LearnerProcessor(LearnerConfig learnerConfig, StreamOptions options, MeterRegistry registry, ReplicaGroup group,
+            SyncSender sender) {
         this.learnerConfig = learnerConfig;
         this.options = options;
         this.registry = registry;
+        this.group = group;
+        this.sender = sender;
         this.deadLetters = new DeadLetters(registry, "learn");
     }
 
@@ -83,6 +100,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.trunkStore = context.getStateStore(PolyheadTopology.TRUNK_STORE);
         this.headStore = context.getStateStore(PolyheadTopology.HEAD_STORE);
         this.pendingStore = context.getStateStore(PolyheadTopology.PENDING_STORE);
+        this.replica = context.taskId().toString();
         this.predictions = Counter.builder("polyhead.predictions").description("Predictions sent")
                 .register(registry);
         this.evictions = Counter.builder("polyhead.tasks.evicted").description("Idle tasks evicted")
@@ -101,7 +119,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     /** Rebuilds the learner from the stores: trunk, every key entry, then the events still waiting. */
     private void restore() {
-        learner = new MultiTaskLearner(learnerConfig);
+        learner = new MultiTaskLearner(learnerConfig, group);
         learner.limitTasks(options.maxTasks());
         try {
             byte[] trunk = trunkStore.get(TRUNK_KEY);
@@ -118,6 +136,18 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             throw new IllegalStateException("cannot restore the model from its stores: " + e.getMessage(), e);
         }
         learner.rebuildPriors();
+        synchronized (group) {
+            // The replicas of this instance see this one's restored part at once.
+            learner.publish(replica);
+        }
+        unsent = 0;
+        lastSentMs = context.currentSystemTimeMs();
+        if (learner.inputDim() > 0) {
+            // The restored replica's next generation, stored at the next commit: a second restore from the
+            // same state must not publish under the generation of the first.
+            trunkStore.put(TRUNK_KEY, ModelCodec.encodeTrunk(learner));
+            sendContribution();
+        }
         parser = new EventParser(options.parser().withInputDim(learner.inputDim()));
         batch.clear();
         int waiting = pendingCount();
@@ -209,11 +239,21 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (!batch.isEmpty() && now - oldestPendingMs >= options.linger().toMillis()) {
             learnBatch();
         }
+        if (unsent > 0 && now - lastSentMs >= SEND_AT_LEAST_EVERY_MS) {
+            sendContribution();
+        }
     }
 
     private void learnBatch() {
         long t0 = System.nanoTime();
-        List<Prediction> out = learner.learn(batch);
+        List<Prediction> out;
+        synchronized (group) {
+            // One model within the instance: the other replicas' latest steps first, this one's after.
+            learner.absorbIfChanged(replica);
+            out = learner.learn(batch);
+            learner.publish(replica);
+        }
+        unsent += out.size();
         for (int i = 0; i < out.size(); i++) {
             Prediction p = out.get(i);
             context.forward(new Record<>(p.task().getBytes(StandardCharsets.UTF_8), PredictionJson.write(p),
@@ -226,7 +266,28 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         pendingStore.put(COUNT_KEY, "0".getBytes(StandardCharsets.UTF_8));
         predictions.increment(out.size());
         batch.clear();
+        long now = context.currentSystemTimeMs();
+        if (now - lastSentMs >= (group.board().othersWithin(OTHERS_RECENT_NANOS) ? options.syncIntervalMs()
+                : SEND_AT_LEAST_EVERY_MS)) {
+            sendContribution();
+        }
         learnTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends this replica's contribution to the other instances ({@link SyncSender}). */
+    private void sendContribution() {
+        unsent = 0;
+        lastSentMs = context.currentSystemTimeMs();
+        if (sender == null) {
+            return;
+        }
+        Contribution c;
+        synchronized (group) {
+            c = learner.contribution(replica);
+        }
+        if (c != null) {
+            sender.send(c);
+        }
     }
 
     /**

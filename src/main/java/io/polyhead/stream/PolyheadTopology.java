@@ -5,6 +5,7 @@ import io.polyhead.event.Event;
 import io.polyhead.event.EventParser;
 import io.polyhead.event.InvalidEventException;
 import io.polyhead.model.LearnerConfig;
+import io.polyhead.model.ReplicaGroup;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,15 +45,36 @@ public final class PolyheadTopology {
     public static final String HEAD_STORE = "polyhead-heads";
     /** Events waiting for their batch. */
     public static final String PENDING_STORE = "polyhead-pending";
+    /** The global store of the sync topic: every replica's latest contribution, in chunks. */
+    public static final String SYNC_STORE = "polyhead-sync";
+    static final String SYNC_SOURCE = "sync";
+    static final String SYNC_READER = "read-sync";
 
     private PolyheadTopology() {
     }
 
-    /** The learner topology. */
+    /**
+     * The learner topology. Its stream tasks are the replicas of one shared model: those of one instance
+     * (one topology, one {@link ReplicaGroup}) share after every batch in memory; other instances'
+     * contributions arrive through the sync topic, read back into a global store.
+     */
     public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry) {
+        return build(learner, options, registry, new ReplicaGroup(), null);
+    }
+
+    /**
+     * The learner topology, whose replicas meet in {@code group} (one group per topology, per instance)
+     * and send their contributions to other instances with {@code sender} (null: this instance is alone).
+     */
+    public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry,
+            ReplicaGroup group, SyncSender sender) {
         Topology t = firstStage(options, registry);
         ByteArraySerializer ser = new ByteArraySerializer();
-        t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry), BY_TASK_SOURCE, VALIDATE);
+        ByteArrayDeserializer des = new ByteArrayDeserializer();
+        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SYNC_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(), SYNC_SOURCE, des, des, options.syncTopic(), SYNC_READER,
+                () -> new SyncReader(group.board()));
+        t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry, group, sender), BY_TASK_SOURCE, VALIDATE);
         t.addStateStore(store(TRUNK_STORE), LEARN);
         t.addStateStore(store(HEAD_STORE), LEARN);
         t.addStateStore(store(PENDING_STORE), LEARN);

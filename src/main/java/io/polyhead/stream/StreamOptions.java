@@ -19,10 +19,14 @@ import java.util.Objects;
  * @param partitions       partitions of the input and by-task topics when both have this many (then an
  *                         event keyed by its task that sits on the partition the by-task topic would
  *                         give it skips the re-keying hop); 0 = unknown, every event is re-keyed
+ * @param syncTopic        where the replicas of the shared model publish their contributions (compacted)
+ * @param syncIntervalMs   while other instances run, least time between two of a replica's contributions sent
+ *                         to them (0: after every batch); alone, a replica sends about once a second (for
+ *                         instances that join later). Within an instance replicas share after every batch.
  */
 public record StreamOptions(String eventsTopic, String byTaskTopic, String predictionsTopic, String deadLetterTopic,
                             Duration linger, int maxTasks, Duration taskTtl, EventParser.Config parser,
-                            int partitions) {
+                            int partitions, String syncTopic, long syncIntervalMs) {
 
     public StreamOptions {
         Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -39,6 +43,10 @@ public record StreamOptions(String eventsTopic, String byTaskTopic, String predi
         if (partitions < 0) {
             throw new IllegalArgumentException("partitions must be 0 (unknown) or positive. Got: " + partitions);
         }
+        Objects.requireNonNull(syncTopic, "syncTopic");
+        if (syncIntervalMs < 0) {
+            throw new IllegalArgumentException("sync interval may not be negative. Got: " + syncIntervalMs + " ms");
+        }
         if (taskTtl.isNegative()) {
             throw new IllegalArgumentException("task TTL may not be negative. Got: " + taskTtl);
         }
@@ -47,32 +55,46 @@ public record StreamOptions(String eventsTopic, String byTaskTopic, String predi
     /** The contract's topic names, 20 ms linger, 100,000 live tasks, tasks kept 7 days after their last event. */
     public static StreamOptions defaults() {
         return new StreamOptions("polyhead.events", "polyhead.events.by-task", "polyhead.predictions",
-                "polyhead.events.dlq", Duration.ofMillis(20), 100_000, Duration.ofDays(7), EventParser.Config.defaults(), 0);
+                "polyhead.events.dlq", Duration.ofMillis(20), 100_000, Duration.ofDays(7), EventParser.Config.defaults(), 0,
+                "polyhead.trunk-sync", DEFAULT_SYNC_INTERVAL_MS);
     }
 
     public StreamOptions withLinger(Duration v) {
-        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, v, maxTasks, taskTtl, parser, partitions);
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, v, maxTasks, taskTtl, parser, partitions, syncTopic, syncIntervalMs);
     }
 
     public StreamOptions withMaxTasks(int v) {
-        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, v, taskTtl, parser, partitions);
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, v, taskTtl, parser, partitions, syncTopic, syncIntervalMs);
     }
 
     public StreamOptions withTaskTtl(Duration v) {
-        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, v, parser, partitions);
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, v, parser, partitions, syncTopic, syncIntervalMs);
     }
 
     public StreamOptions withPartitions(int v) {
         return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, taskTtl,
-                parser, v);
+                parser, v, syncTopic, syncIntervalMs);
     }
 
-    /** The same options with other topic names: {@code prefix.events}, {@code prefix.by-task}, ... */
+    /**
+     * The same options with other topic names: {@code prefix.events}, {@code prefix.by-task}, ...; the sync
+     * topic follows the by-task topic ({@code prefix.by-task} gives {@code prefix.trunk-sync}).
+     */
     public StreamOptions withTopics(String events, String byTask, String predictions, String deadLetters) {
-        return new StreamOptions(events, byTask, predictions, deadLetters, linger, maxTasks, taskTtl, parser, partitions);
+        String sync = byTask.replaceFirst("(\\.events)?\\.by-task$", "") + ".trunk-sync";
+        return new StreamOptions(events, byTask, predictions, deadLetters, linger, maxTasks, taskTtl, parser, partitions,
+                sync, syncIntervalMs);
     }
+
+    public StreamOptions withSyncIntervalMs(long v) {
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, taskTtl,
+                parser, partitions, syncTopic, v);
+    }
+
+    /** By default a replica sends its contribution after every batch while other instances run. */
+    public static final long DEFAULT_SYNC_INTERVAL_MS = 0;
 
     public StreamOptions withParser(EventParser.Config v) {
-        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, taskTtl, v, partitions);
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, taskTtl, v, partitions, syncTopic, syncIntervalMs);
     }
 }

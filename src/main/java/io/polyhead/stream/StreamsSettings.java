@@ -21,7 +21,18 @@ public final class StreamsSettings {
      * @param threads       stream threads in this instance
      */
     public static Properties properties(Properties client, String applicationId, Path stateDir, int threads) {
+        return properties(client, applicationId, stateDir, threads, 0);
+    }
+
+    /**
+     * As {@link #properties(Properties, String, Path, int)}, with {@code standbys} standby replicas of every
+     * stream task's stores on other instances: with more than one instance, 1 lets a survivor take over a
+     * failed instance's partitions without restoring their stores from the changelogs first.
+     */
+    public static Properties properties(Properties client, String applicationId, Path stateDir, int threads,
+            int standbys) {
         Properties p = new Properties();
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         // A crash must neither lose an event nor learn one twice: stores, outputs and offsets commit together.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -41,8 +52,9 @@ public final class StreamsSettings {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         // A rebalance after a restart waits for the old member otherwise; leave the group on close instead.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 15000);
-        // No global stores here; set so Kafka Streams 4.x does not warn at every start. The partition
-        // assignor reads its own copy from the main consumer's settings, hence the second key.
+        // The sync topic's global store takes the processing exception handler too; set so Kafka Streams
+        // 4.x does not warn at every start. The partition assignor reads its own copy from the main
+        // consumer's settings, hence the second key.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         p.putAll(client);

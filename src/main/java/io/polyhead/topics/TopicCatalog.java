@@ -42,6 +42,8 @@ public final class TopicCatalog {
     public static final String PREDICTIONS = "polyhead.predictions";
     /** Every rejected input record with its reason and original bytes. */
     public static final String DEAD_LETTERS = "polyhead.events.dlq";
+    /** The shared model's replicas' contributions (compacted, one partition). */
+    public static final String TRUNK_SYNC = "polyhead.trunk-sync";
 
     /** Where the definitions live on the class path (a copy of the project's {@code topics/}). */
     public static final String RESOURCE_DIR = "topics";
@@ -270,7 +272,8 @@ public final class TopicCatalog {
 
     /** The same topics with {@code partitions} partitions each (e.g. 1 for single-partition tests). */
     public TopicCatalog withPartitions(int partitions) {
-        return of(topics.values().stream().map(d -> d.withPartitions(partitions)).toList());
+        // The sync topic keeps its one partition: it is read whole by every instance.
+        return of(topics.values().stream().map(d -> d.name().equals(TRUNK_SYNC) ? d : d.withPartitions(partitions)).toList());
     }
 
     /** The same topics with another replication factor each (e.g. 3 on a production cluster). */

@@ -54,7 +54,7 @@ class LearnerProcessorRestoreTest {
         StreamOptions options = StreamOptions.defaults()
                 .withParser(StreamOptions.defaults().parser().withMaxRecordBytes(200));
         LearnerProcessor processor = new LearnerProcessor(
-                LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), options, new SimpleMeterRegistry());
+                LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), options, new SimpleMeterRegistry(), new io.polyhead.model.ReplicaGroup(), null);
         processor.init(context);
         assertEquals("2", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8),
                 "two events kept waiting");

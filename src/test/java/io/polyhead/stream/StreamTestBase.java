@@ -66,7 +66,8 @@ abstract class StreamTestBase {
             admin.createTopics(List.of(new NewTopic(o.eventsTopic(), partitions, (short) 1),
                     new NewTopic(o.byTaskTopic(), partitions, (short) 1),
                     new NewTopic(o.predictionsTopic(), partitions, (short) 1),
-                    new NewTopic(o.deadLetterTopic(), 1, (short) 1))).all().get();
+                    new NewTopic(o.deadLetterTopic(), 1, (short) 1),
+                    new NewTopic(o.syncTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
         }
     }
 

@@ -27,10 +27,11 @@ class TopicCatalogTest {
     private static final Path TOPICS_DIR = Path.of("topics");
 
     @Test
-    void builtinHasTheFourTopics() {
+    void builtinHasTheFiveTopics() {
         TopicCatalog catalog = TopicCatalog.builtin();
         assertEquals(List.of(TopicCatalog.EVENTS, TopicCatalog.EVENTS_BY_TASK, TopicCatalog.DEAD_LETTERS,
-                TopicCatalog.PREDICTIONS), catalog.all().stream().map(TopicDefinition::name).toList());
+                TopicCatalog.PREDICTIONS, TopicCatalog.TRUNK_SYNC), catalog.all().stream().map(TopicDefinition::name).toList());
+        assertEquals("compact", catalog.get(TopicCatalog.TRUNK_SYNC).configs().get("cleanup.policy"));
         TopicDefinition events = catalog.get(TopicCatalog.EVENTS);
         assertEquals(4, events.partitions());
         assertEquals(1, events.replicationFactor());
@@ -43,7 +44,8 @@ class TopicCatalogTest {
         assertEquals(4, catalog.get(TopicCatalog.PREDICTIONS).partitions());
         assertEquals("2592000000", catalog.get(TopicCatalog.DEAD_LETTERS).configs().get("retention.ms"));
         for (TopicDefinition d : catalog.all()) {
-            assertEquals("delete", d.configs().get("cleanup.policy"), d.name());
+            assertEquals(d.name().equals(TopicCatalog.TRUNK_SYNC) ? "compact" : "delete", d.configs().get("cleanup.policy"),
+                    d.name());
             assertTrue(!d.description().isBlank(), d.name());
         }
     }
@@ -146,10 +148,11 @@ class TopicCatalogTest {
     }
 
     @Test
-    void withPartitionsOverridesEveryTopic() {
+    void withPartitionsOverridesEveryTopicButTheSyncTopic() {
+        TopicCatalog two = TopicCatalog.builtin().withPartitions(2);
+        assertEquals(5, two.all().size());
+        two.all().forEach(d -> assertEquals(d.name().equals(TopicCatalog.TRUNK_SYNC) ? 1 : 2, d.partitions(), d.name()));
         TopicCatalog one = TopicCatalog.builtin().withPartitions(1);
-        assertEquals(4, one.all().size());
-        one.all().forEach(d -> assertEquals(1, d.partitions(), d.name()));
         assertEquals(TopicCatalog.builtin().get(TopicCatalog.EVENTS).configs(), one.get(TopicCatalog.EVENTS).configs());
         assertMessage("no topic nope in the catalog; it has [polyhead.events", () -> one.get("nope"));
     }

@@ -50,11 +50,12 @@ class TopicsCommandIT {
                 polyhead.events.by-task           4  created
                 polyhead.events.dlq               1  created
                 polyhead.predictions              4  created
+                polyhead.trunk-sync               1  created
                 """, first.out);
 
         Run second = run("topics", "-b", broker.bootstrapServers());
         assertEquals(0, second.code, second.all());
-        assertEquals(4, second.out.split("  exists\n", -1).length - 1, second.out);
+        assertEquals(5, second.out.split("  exists\n", -1).length - 1, second.out);
     }
 
     @Test

