@@ -154,7 +154,15 @@ public final class BenchCommand implements Runnable {
                 "topology (same validation and re-keying, then parse and forward) on the same events; then the",
                 "latency from event timestamp to prediction (p50, p99) at a steady offered load.",
                 "",
-                "Example: ./polyhead bench e2e --events 100000 --rate 5000"})
+                "With --instances N: the shared model by layout instead. The shared-model issue's two streams",
+                "(sinusoid, 60 tasks arriving every 300 events; lowrank binary, 100 tasks; 20k events each, produced",
+                "without keys) through N instances of 'polyhead run' (each its own JVM, one application id) on 4",
+                "partitions, against evaluate's one learner on the same events: throughput, the loss over the second",
+                "half and the late tasks' first-10 loss.",
+                "",
+                "Examples:",
+                "  ./polyhead bench e2e --events 100000 --rate 5000",
+                "  ./polyhead bench e2e --instances 2"})
     static final class EndToEnd implements Callable<Integer> {
         /** Seconds of offered load before latencies count: the application's start (JIT, first transactions). */
         static final int WARMUP_SECONDS = 5;
@@ -174,6 +182,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--partitions", paramLabel = "P", defaultValue = "4", description = "Partitions per topic.")
         int partitions;
 
+        @Option(names = "--instances", paramLabel = "N", defaultValue = "0",
+                description = "Compare the shared model on N instances (each its own JVM) with evaluate instead; 0 for "
+                        + "the throughput and latency benchmark (default ${DEFAULT-VALUE}).")
+        int instances;
+
         @picocli.CommandLine.Mixin
         KafkaOptions kafka;
 
@@ -181,6 +194,13 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (instances < 0) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--instances must be 0 or more. Got: " + instances);
+            }
+            if (instances > 0) {
+                return layouts();
+            }
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("polyhead-bench-e2e");
             io.polyhead.broker.EmbeddedKafkaBroker broker = null;
             try {
@@ -231,6 +251,32 @@ public final class BenchCommand implements Runnable {
                     broker.close();
                 }
             }
+        }
+
+        private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+            try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+        }
+
+        /** {@code --instances N}: both streams through N instances on 4 partitions, against evaluate. */
+        private int layouts() throws Exception {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("polyhead-bench-layout");
+            out.printf(Locale.ROOT, "%d partitions on %d instance%s (each its own JVM), embedded broker, OMP_NUM_THREADS=%s%n",
+                    partitions, instances, instances == 1 ? "" : "s", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+            for (io.polyhead.bench.LayoutBench.Stream stream : io.polyhead.bench.LayoutBench.Stream.values()) {
+                java.util.List<io.polyhead.event.Event> events = io.polyhead.bench.LayoutBench.events(stream);
+                var one = io.polyhead.bench.LayoutBench.evaluate(events, LearnerConfig.defaults(), stream.lateAfter());
+                out.printf(Locale.ROOT, "%s: %d events ...%n", stream.name().toLowerCase(Locale.ROOT), events.size());
+                var kafka = io.polyhead.bench.LayoutBench.onKafka(dir.resolve(stream.name().toLowerCase(Locale.ROOT)),
+                        events, partitions, instances, stream.lateAfter(), out::println);
+                out.printf(Locale.ROOT, "%s on %d instance%s: %s%n", stream.name().toLowerCase(Locale.ROOT), instances,
+                        instances == 1 ? "" : "s", io.polyhead.bench.LayoutBench.describe(kafka, one));
+            }
+            deleteTree(dir); // brokers, state and instance logs; kept when a run fails
+            return 0;
         }
     }
 }

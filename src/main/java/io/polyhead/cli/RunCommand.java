@@ -117,8 +117,9 @@ public final class RunCommand implements Callable<Integer> {
             Collections.sort(owned);
             Collections.sort(standby);
             return String.format(Locale.ROOT, "predictions %.0f (%.0f/s), dead letters %.0f; tasks %s%s; model version %d "
-                    + "(%d replicas)", predictions, rate, dead, owned, standby.isEmpty() ? "" : ", standby " + standby,
-                    group.board().version() == 0 ? 0 : group.board().modelVersion(), group.board().replicas());
+                    + "(%d replicas, largest drift %.4f)%s", predictions, rate, dead, owned,
+                    standby.isEmpty() ? "" : ", standby " + standby, group.board().modelVersion(), group.board().replicas(),
+                    group.maxDrift(), group.waiting().isEmpty() ? "" : "; waiting for their batch " + group.waiting());
         }
 
         private double count(String name) {

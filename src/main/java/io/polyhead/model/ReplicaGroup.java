@@ -37,6 +37,36 @@ public final class ReplicaGroup {
         return board;
     }
 
+    private double maxDrift;
+    private final java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
+
+    /** Notes how many events a replica has waiting for its batch (0 when it closes). */
+    public synchronized void noteWaiting(String replica, int events) {
+        if (events == 0) {
+            waiting.remove(replica);
+        } else {
+            waiting.put(replica, events);
+        }
+    }
+
+    /** Events waiting for their batch in the group's replicas, by replica (a copy). */
+    public synchronized java.util.Map<String, Integer> waiting() {
+        return new java.util.TreeMap<>(waiting);
+    }
+
+    /**
+     * The largest drift of a replica of the group from the shared trunk when it caught up
+     * ({@link MultiTaskLearner#replicaDrift}): how stale replicas got between two absorbs.
+     */
+    public synchronized double maxDrift() {
+        return maxDrift;
+    }
+
+    /** Notes a replica's drift ({@link #maxDrift}). */
+    public synchronized void noteDrift(double drift) {
+        maxDrift = Math.max(maxDrift, drift);
+    }
+
     /** The group's optimiser: the first replica's becomes everyone's. */
     synchronized TrunkOptimizer adopt(TrunkOptimizer candidate) {
         if (optimizer == null) {

@@ -177,6 +177,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         rewritePending();
         oldestPendingMs = context.currentSystemTimeMs();
+        group.noteWaiting(replica, batch.size());
     }
 
     /** After a restore that dropped slots, the kept entries move, unchanged, to consecutive slots. */
@@ -229,6 +230,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         batch.add(event);
         if (batch.size() >= learnerConfig.batchSize()) {
             learnBatch();
+        } else {
+            group.noteWaiting(replica, batch.size());
         }
     }
 
@@ -252,6 +255,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             learner.absorbIfChanged(replica);
             out = learner.learn(batch);
             learner.publish(replica);
+            group.noteDrift(learner.replicaDrift());
         }
         unsent += out.size();
         for (int i = 0; i < out.size(); i++) {
@@ -266,6 +270,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         pendingStore.put(COUNT_KEY, "0".getBytes(StandardCharsets.UTF_8));
         predictions.increment(out.size());
         batch.clear();
+        group.noteWaiting(replica, 0);
         long now = context.currentSystemTimeMs();
         if (now - lastSentMs >= (group.board().othersWithin(OTHERS_RECENT_NANOS) ? options.syncIntervalMs()
                 : SEND_AT_LEAST_EVERY_MS)) {
@@ -334,5 +339,6 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     @Override
     public void close() {
         // Waiting events stay in the pending store; the next owner of this task learns them.
+        group.noteWaiting(replica, 0);
     }
 }

@@ -1,0 +1,288 @@
+package io.polyhead.bench;
+
+import io.polyhead.event.Event;
+import io.polyhead.event.EventJson;
+import io.polyhead.event.Prediction;
+import io.polyhead.event.PredictionJson;
+import io.polyhead.eval.PrequentialMetrics;
+import io.polyhead.eval.PrequentialRun;
+import io.polyhead.model.LearnerConfig;
+import io.polyhead.topics.TopicAdmin;
+import io.polyhead.topics.TopicCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The shared model's quality by layout: the same events through {@code polyhead run} with a given number
+ * of partitions and instances (each instance its own JVM, all with the same application id, on a broker
+ * of their own), against {@code polyhead evaluate}'s driver (one learner) on the same events. The figures
+ * are read from the prediction topic ({@code read_committed}) exactly as from evaluate's predictions.
+ */
+public final class LayoutBench {
+    private LayoutBench() {
+    }
+
+    /**
+     * What a run gave.
+     *
+     * @param secondHalf   mean loss over the predictions of the second half of the input
+     * @param lateFirst10  mean over the late tasks (after the first {@code skip} to appear) of their first
+     *                     10 labeled events' loss
+     * @param predictions  predictions read
+     * @param seconds      from the first event produced to the last prediction read (Kafka only)
+     * @param versions     each instance's model version at the end (Kafka only)
+     * @param drift        the largest replica drift any instance reported (Kafka only)
+     */
+    public record Figures(double secondHalf, double lateFirst10, long predictions, double seconds, List<Long> versions,
+                          double drift) {
+        public double eventsPerSecond() {
+            return predictions / seconds;
+        }
+    }
+
+    /** The streams of the shared-model issue, 20k events each. */
+    public enum Stream {
+        /** {@code generate sinusoid --tasks 60 --new-task-every 300 --initial-tasks 5 --seed 3}. */
+        SINUSOID(5),
+        /** {@code generate lowrank --tasks 100 --kind binary --seed 5}. */
+        LOWRANK(50);
+
+        private final int lateAfter;
+
+        Stream(int lateAfter) {
+            this.lateAfter = lateAfter;
+        }
+
+        /** Tasks count as late after this many have appeared. */
+        public int lateAfter() {
+            return lateAfter;
+        }
+    }
+
+    /** The 20k events of a stream. */
+    public static List<Event> events(Stream stream) {
+        io.polyhead.eval.gen.GeneratorOptions o = stream == Stream.SINUSOID
+                ? io.polyhead.eval.gen.GeneratorOptions.defaults().withTasks(60).withNewTaskEvery(300, 5).withSeed(3)
+                : io.polyhead.eval.gen.GeneratorOptions.defaults().withTasks(100)
+                        .withKind(io.polyhead.event.TaskType.BINARY).withSeed(5);
+        io.polyhead.eval.gen.StreamGenerator gen = io.polyhead.eval.gen.Generators.create(stream == Stream.SINUSOID
+                ? io.polyhead.eval.gen.Generators.Name.SINUSOID : io.polyhead.eval.gen.Generators.Name.LOWRANK, o);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            events.add(gen.next());
+        }
+        return events;
+    }
+
+    /** A line of figures: the run's against one learner's. */
+    public static String describe(Figures kafka, Figures one) {
+        return String.format(java.util.Locale.ROOT, "second half %.4f (evaluate %.4f, %.3fx), late tasks' first 10 %.4f "
+                + "(evaluate %.4f, %.3fx), %d predictions in %.1f s (%.0f/s), model versions %s, largest drift %.4f",
+                kafka.secondHalf(), one.secondHalf(), kafka.secondHalf() / one.secondHalf(), kafka.lateFirst10(),
+                one.lateFirst10(), kafka.lateFirst10() / one.lateFirst10(), kafka.predictions(), kafka.seconds(),
+                kafka.eventsPerSecond(), kafka.versions(), kafka.drift());
+    }
+
+    /** One learner over the events, as {@code polyhead evaluate} drives it. */
+    public static Figures evaluate(List<Event> events, LearnerConfig config, int skip) {
+        List<Prediction> out = new ArrayList<>();
+        PrequentialRun run = new PrequentialRun(new io.polyhead.model.MultiTaskLearner(config), new PrequentialMetrics(),
+                out::add);
+        events.forEach(run::offer);
+        run.flush();
+        return figures(events, out, skip, Double.NaN, List.of(), 0);
+    }
+
+    /**
+     * The events through {@code instances} instances of {@code polyhead run} (default learner settings) on
+     * a fresh embedded broker whose topics have {@code partitions} partitions. Events are produced without
+     * keys (the learner re-keys them) once every instance owns its share of the stream tasks.
+     */
+    public static Figures onKafka(Path dir, List<Event> events, int partitions, int instances, int skip,
+            Consumer<String> progress) throws Exception {
+        Files.createDirectories(dir);
+        try (io.polyhead.broker.EmbeddedKafkaBroker broker = io.polyhead.broker.EmbeddedKafkaBroker.builder()
+                .dataDir(dir.resolve("broker")).build()) {
+            broker.start();
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                TopicAdmin.ensure(admin, TopicCatalog.builtin().withPartitions(partitions));
+            }
+            List<InstanceProcess> running = new ArrayList<>();
+            try {
+                for (int i = 0; i < instances; i++) {
+                    running.add(InstanceProcess.start(dir.resolve("instance-" + i + ".log"), "run", "-b", bootstrap,
+                            "--state-dir", dir.resolve("state-" + i).toString(), "--application-id", "polyhead-layout",
+                            "--status-every", "500ms"));
+                }
+                awaitAssignment(running, partitions, progress); // one stream task per partition: validation and learning are one subtopology
+                try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+                    consumer.poll(Duration.ofMillis(100));
+                    long t0 = System.nanoTime();
+                    produce(bootstrap, events);
+                    List<Prediction> out = new ArrayList<>();
+                    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                    long lastProgress = System.nanoTime();
+                    while (out.size() < events.size() && System.nanoTime() < deadline) {
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                            out.add(PredictionJson.read(r.value()));
+                        }
+                        if (System.nanoTime() - lastProgress > 5e9) {
+                            lastProgress = System.nanoTime();
+                            progress.accept("  " + out.size() + " of " + events.size() + " predictions");
+                        }
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    if (out.size() < events.size()) {
+                        throw new IllegalStateException("only " + out.size() + " of " + events.size()
+                                + " predictions within 5 minutes; see " + dir);
+                    }
+                    Thread.sleep(2500); // the last contributions reach every instance, and a status line says so
+                    List<Long> versions = new ArrayList<>();
+                    double drift = 0;
+                    for (InstanceProcess p : running) {
+                        versions.add(p.modelVersion());
+                        drift = Math.max(drift, p.drift());
+                    }
+                    return figures(events, out, skip, seconds, versions, drift);
+                }
+            } finally {
+                for (InstanceProcess p : running) {
+                    p.stop();
+                }
+            }
+        }
+    }
+
+    /** Waits until the instances together own every stream task, each its own share (3 minutes at most). */
+    public static void awaitAssignment(List<InstanceProcess> running, int tasks, Consumer<String> progress)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            Set<String> owned = new HashSet<>();
+            int total = 0;
+            boolean everyone = true;
+            for (InstanceProcess p : running) {
+                if (!p.process().isAlive()) {
+                    throw new IllegalStateException("an instance stopped: see " + p.log());
+                }
+                List<String> t = p.tasks();
+                everyone &= !t.isEmpty();
+                owned.addAll(t);
+                total += t.size();
+            }
+            if (everyone && owned.size() == tasks && total == tasks) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the instances did not share the " + tasks + " stream tasks within 3 minutes");
+    }
+
+    private static void produce(String bootstrap, List<Event> events) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (Event e : events) {
+                producer.send(new ProducerRecord<>(TopicCatalog.EVENTS, null, EventJson.toBytes(e)));
+            }
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "layout-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        c.subscribe(List.of(TopicCatalog.PREDICTIONS));
+        return c;
+    }
+
+    /**
+     * The figures of predictions for {@code events}, in any order: each prediction is matched to its
+     * input by task and the task's event count (a task's events keep their order on any layout).
+     */
+    static Figures figures(List<Event> events, List<Prediction> predictions, int skip, double seconds, List<Long> versions,
+            double drift) {
+        Map<String, List<Integer>> indexOf = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            indexOf.computeIfAbsent(events.get(i).task(), t -> new ArrayList<>()).add(i);
+        }
+        Map<String, Integer> order = new HashMap<>();
+        for (String task : indexOf.keySet()) {
+            order.put(task, order.size());
+        }
+        double sum = 0;
+        int n = 0;
+        Map<String, double[]> early = new HashMap<>();
+        Map<String, Integer> earlyCount = new HashMap<>();
+        for (Prediction p : predictions) {
+            if (!p.trained() || p.loss() == null) {
+                continue;
+            }
+            int index = indexOf.get(p.task()).get((int) p.taskEvents() - 1);
+            if (index >= events.size() / 2) {
+                sum += p.loss();
+                n++;
+            }
+            if (order.get(p.task()) >= skip) {
+                double[] losses = early.computeIfAbsent(p.task(), t -> new double[10]);
+                // The first 10 labeled: labeled events of a task, counted in its order.
+                int k = labeledRank(events, indexOf.get(p.task()), (int) p.taskEvents() - 1);
+                if (k < 10) {
+                    losses[k] = p.loss();
+                    earlyCount.merge(p.task(), 1, Integer::sum);
+                }
+            }
+        }
+        double lateSum = 0;
+        int late = 0;
+        for (Map.Entry<String, double[]> e : early.entrySet()) {
+            if (earlyCount.get(e.getKey()) == 10) {
+                double s = 0;
+                for (double v : e.getValue()) {
+                    s += v;
+                }
+                lateSum += s / 10;
+                late++;
+            }
+        }
+        return new Figures(n == 0 ? Double.NaN : sum / n, late == 0 ? Double.NaN : lateSum / late, predictions.size(),
+                seconds, versions, drift);
+    }
+
+    /** How many labeled events of the task come before its event at position {@code k} of its own events. */
+    private static int labeledRank(List<Event> events, List<Integer> taskIndices, int k) {
+        int rank = 0;
+        for (int j = 0; j < k; j++) {
+            if (events.get(taskIndices.get(j)).labeled()) {
+                rank++;
+            }
+        }
+        return rank;
+    }
+}

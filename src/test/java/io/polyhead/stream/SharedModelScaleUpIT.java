@@ -1,0 +1,73 @@
+package io.polyhead.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.polyhead.bench.InstanceProcess;
+import io.polyhead.bench.LayoutBench;
+import io.polyhead.event.Prediction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A second instance of {@code polyhead run} joins mid-stream: partitions move to it, nothing is lost or
+ * duplicated ({@code read_committed}), each task counts its events 1..k, and the loss does not jump: the
+ * partitions that moved continue from their stored model.
+ */
+class SharedModelScaleUpIT extends StreamTestBase {
+
+    @Test
+    void aSecondInstanceJoinsMidStream(@TempDir Path dir) throws Exception {
+        StreamOptions o = StreamOptions.defaults(); // the real topic names: `run` uses them
+        createTopics(o, 4);
+        int n = 20_000;
+        List<String> ids = produce(o, n);
+        Outputs outputs = new Outputs(o);
+        InstanceProcess a = null;
+        InstanceProcess b = null;
+        try {
+            a = InstanceProcess.start(dir.resolve("a.log"), args(dir, "a"));
+            outputs.readUntil(n / 3, Duration.ofSeconds(120));
+            int beforeJoin = outputs.predictions.size();
+            assertTrue(outputs.total() < n, "joined mid-stream: " + outputs.total() + " of " + n);
+            b = InstanceProcess.start(dir.resolve("b.log"), args(dir, "b"));
+            LayoutBench.awaitAssignment(List.of(a, b), 4, line -> { });
+            outputs.readUntil(n, Duration.ofSeconds(120));
+            Thread.sleep(2000);
+            outputs.readUntil(n + 1, Duration.ofSeconds(3));
+            assertExactlyOnce(ids, outputs, "after a second instance joined; logs:\n" + tail(a.log()) + "\n" + tail(b.log()));
+            List<Prediction> justBefore = outputs.predictions.subList(Math.max(0, beforeJoin - 1000), beforeJoin);
+            List<Prediction> justAfter = outputs.predictions.subList(beforeJoin, Math.min(beforeJoin + 1000,
+                    outputs.predictions.size()));
+            double start = meanLoss(outputs.predictions.stream().filter(p -> p.taskEvents() <= 5).toList());
+            System.out.printf(Locale.ROOT, "scale-up: instance a owns %s, b owns %s; loss at the start %.3f, before the "
+                    + "join %.3f, after it %.3f%n", a.tasks(), b.tasks(), start, meanLoss(justBefore), meanLoss(justAfter));
+            assertTrue(meanLoss(justAfter) < 0.5 * start, "loss after the join " + meanLoss(justAfter)
+                    + " vs at the start " + start);
+            assertEquals(a.modelVersion(), b.modelVersion(), "both instances hold every replica's steps");
+        } finally {
+            outputs.close();
+            if (a != null) {
+                a.close();
+            }
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+
+    private static String[] args(Path dir, String name) {
+        return new String[] {"run", "-b", bootstrap, "--state-dir", dir.resolve("state-" + name).toString(),
+            "--application-id", "polyhead-scale-up", "--hidden", "32,32", "--status-every", "250ms"};
+    }
+
+    private static String tail(Path log) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+}
