@@ -49,10 +49,10 @@ class BrokerRestartIT extends StreamTestBase {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Thread.sleep(2000);
                 outputs.readUntil(n + 1, Duration.ofSeconds(3));
-                assertTrue(run.process().isAlive(), "the instance kept running; its log:\n" + tail(run.log()));
+                assertTrue(run.process().isAlive(), "the instance kept running; its log:\n" + tail(run.log(), 30));
                 System.out.printf(Locale.ROOT, "broker restart: every output %.1f s after the broker stopped (3 s down)%n",
                         seconds);
-                assertExactlyOnce(ids, outputs, "after a broker restart; the run's log:\n" + tail(run.log()));
+                assertExactlyOnce(ids, outputs, "after a broker restart; the run's log:\n" + tail(run.log(), 30));
             } finally {
                 outputs.close();
             }
@@ -68,8 +68,4 @@ class BrokerRestartIT extends StreamTestBase {
         }
     }
 
-    private static String tail(Path log) throws java.io.IOException {
-        List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    }
 }

@@ -26,14 +26,14 @@ class CrashRecoveryIT extends StreamTestBase {
         String[] run = {"run", "-b", bootstrap, "--state-dir", dir.resolve("state").toString(),
             "--application-id", "polyhead-crash", "--hidden", "32,32", "--status-every", "1s"};
         try {
-            Process first = ChildProcess.start(dir.resolve("first.log"), run);
+            Process first = io.polyhead.bench.InstanceProcess.start(dir.resolve("first.log"), run).process();
             outputs.readUntil(n / 3, Duration.ofSeconds(120));
             first.destroyForcibly();
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
             int beforeCrash = outputs.predictions.size();
             assertTrue(outputs.total() < n, "killed mid-stream: " + outputs.total() + " of " + n);
 
-            Process second = ChildProcess.start(dir.resolve("second.log"), run);
+            Process second = io.polyhead.bench.InstanceProcess.start(dir.resolve("second.log"), run).process();
             try {
                 outputs.readUntil(n, Duration.ofSeconds(120));
                 if (outputs.total() < n) {
@@ -54,7 +54,7 @@ class CrashRecoveryIT extends StreamTestBase {
             }
             assertExactlyOnce(ids, outputs, "after kill -9; last lines of the second run:\n"
                     + String.join("\n", Files.readAllLines(dir.resolve("second.log")).stream()
-                    .filter(l -> !l.contains("INFO")).toList().subList(0, 0)) + tail(dir.resolve("second.log")));
+                    .filter(l -> !l.contains("INFO")).toList().subList(0, 0)) + tail(dir.resolve("second.log"), 40));
             double start = meanLoss(outputs.predictions.stream().filter(p -> p.taskEvents() <= 5).toList());
             double afterCrash = meanLoss(outputs.predictions.subList(beforeCrash, Math.min(beforeCrash + 1000,
                     outputs.predictions.size())));
@@ -64,10 +64,6 @@ class CrashRecoveryIT extends StreamTestBase {
         }
     }
 
-    private static String tail(Path log) throws java.io.IOException {
-        List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
 
     /**
      * What the broker knows of transactions when a run stalls: every transactional id with its state,

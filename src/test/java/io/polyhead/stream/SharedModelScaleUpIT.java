@@ -40,7 +40,7 @@ class SharedModelScaleUpIT extends StreamTestBase {
             outputs.readUntil(n, Duration.ofSeconds(120));
             Thread.sleep(2000);
             outputs.readUntil(n + 1, Duration.ofSeconds(3));
-            assertExactlyOnce(ids, outputs, "after a second instance joined; logs:\n" + tail(a.log()) + "\n" + tail(b.log()));
+            assertExactlyOnce(ids, outputs, "after a second instance joined; logs:\n" + tail(a.log(), 20) + "\n" + tail(b.log(), 20));
             List<Prediction> justBefore = outputs.predictions.subList(Math.max(0, beforeJoin - 1000), beforeJoin);
             List<Prediction> justAfter = outputs.predictions.subList(beforeJoin, Math.min(beforeJoin + 1000,
                     outputs.predictions.size()));
@@ -66,8 +66,4 @@ class SharedModelScaleUpIT extends StreamTestBase {
             "--application-id", "polyhead-scale-up", "--hidden", "32,32", "--status-every", "250ms"};
     }
 
-    private static String tail(Path log) throws java.io.IOException {
-        List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    }
 }

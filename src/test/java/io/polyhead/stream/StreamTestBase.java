@@ -183,6 +183,107 @@ abstract class StreamTestBase {
         }
     }
 
+    /**
+     * What the cluster knows when outputs are missing: the ids without an output and where their inputs
+     * sit (partition, offset, keyed or not); the application's committed offsets against each input
+     * partition's end; the records on every output partition, committed (read_committed) and all
+     * (read_uncommitted); and every producer with an open transaction. For a test's failure message.
+     */
+    static String stallEvidence(List<String> ids, Outputs outputs, StreamOptions o, String applicationId) {
+        StringBuilder sb = new StringBuilder("\n--- evidence of the stall ---\n");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            outputs.predictions.forEach(p -> seen.add(p.id()));
+            outputs.deadLetters.forEach(d -> seen.add(d.get("value").asText().substring("garbage ".length())));
+            List<String> missing = ids.stream().filter(id -> !seen.contains(id)).toList();
+            sb.append(missing.size()).append(" inputs without an output, e.g. ")
+                    .append(missing.subList(0, Math.min(10, missing.size()))).append('\n');
+            java.util.Set<String> wanted = new java.util.HashSet<>(missing.subList(0, Math.min(10, missing.size())));
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<org.apache.kafka.common.TopicPartition> in = new ArrayList<>();
+                for (String t : List.of(o.eventsTopic(), o.byTaskTopic())) {
+                    c.partitionsFor(t).forEach(pi -> in.add(new org.apache.kafka.common.TopicPartition(t, pi.partition())));
+                }
+                c.assign(in);
+                c.seekToBeginning(in);
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(in);
+                while (System.nanoTime() < deadline && in.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                        String v = new String(r.value(), StandardCharsets.UTF_8);
+                        for (String id : wanted) {
+                            if (v.contains("\"" + id + "\"") || v.endsWith(" " + id)) {
+                                sb.append("  ").append(id).append(" at ").append(r.topic()).append('-').append(r.partition())
+                                        .append('@').append(r.offset()).append(r.key() == null ? " (no key)" : " (keyed)")
+                                        .append('\n');
+                            }
+                        }
+                    }
+                }
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+                for (org.apache.kafka.common.TopicPartition tp : in) {
+                    var off = committed.get(tp);
+                    sb.append("  ").append(tp).append(": committed ").append(off == null ? "none" : off.offset())
+                            .append(", end ").append(end.get(tp)).append('\n');
+                }
+                List<org.apache.kafka.common.TopicPartition> out = new ArrayList<>();
+                for (String t : List.of(o.predictionsTopic(), o.deadLetterTopic())) {
+                    c.partitionsFor(t).forEach(pi -> out.add(new org.apache.kafka.common.TopicPartition(t, pi.partition())));
+                }
+                Map<org.apache.kafka.common.TopicPartition, Long> outEnd = c.endOffsets(out);
+                sb.append("  output partitions' end offsets (read_uncommitted): ").append(outEnd).append('\n');
+                // Were the missing inputs' outputs written at all (in a transaction that was then aborted)?
+                c.assign(out);
+                c.seekToBeginning(out);
+                long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < until && out.stream().anyMatch(tp -> c.position(tp) < outEnd.get(tp))) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                        String v = new String(r.value(), StandardCharsets.UTF_8);
+                        for (String id : wanted) {
+                            if (v.contains("\"" + id + "\"")) {
+                                sb.append("  output of ").append(id).append(" at ").append(r.topic()).append('-')
+                                        .append(r.partition()).append('@').append(r.offset()).append(" (read_uncommitted): ")
+                                        .append(v, 0, Math.min(160, v.length())).append('\n');
+                            }
+                        }
+                    }
+                }
+            }
+            Properties q = new Properties();
+            q.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            q.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(q, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<org.apache.kafka.common.TopicPartition> out = new ArrayList<>();
+                for (String t : List.of(o.predictionsTopic(), o.deadLetterTopic(), o.byTaskTopic())) {
+                    c.partitionsFor(t).forEach(pi -> out.add(new org.apache.kafka.common.TopicPartition(t, pi.partition())));
+                }
+                sb.append("  last stable offsets (read_committed end): ").append(c.endOffsets(out)).append('\n');
+            }
+            List<org.apache.kafka.common.TopicPartition> all = new ArrayList<>();
+            for (var e : admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().entrySet()) {
+                e.getValue().partitions().forEach(pi -> all.add(new org.apache.kafka.common.TopicPartition(e.getKey(), pi.partition())));
+            }
+            admin.describeProducers(all).all().get().forEach((tp, d) -> d.activeProducers().stream()
+                    .filter(ps -> ps.currentTransactionStartOffset().isPresent())
+                    .forEach(ps -> sb.append("  open transaction on ").append(tp).append(": ").append(ps).append('\n')));
+            admin.listTransactions().all().get().forEach(l -> sb.append("  transaction ").append(l.transactionalId())
+                    .append(' ').append(l.state()).append('\n'));
+        } catch (Exception e) {
+            sb.append("could not gather the evidence: ").append(e).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The last {@code n} lines of a child's log that are not INFO: its status lines, warnings and errors. */
+    static String tail(Path log, int n) throws java.io.IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+
     /** Mean loss of predictions; "at the start" means over each task's first 5 events (fresh heads). */
     static double meanLoss(List<Prediction> ps) {
         return ps.stream().filter(p -> p.loss() != null).mapToDouble(Prediction::loss).average().orElse(Double.NaN);
