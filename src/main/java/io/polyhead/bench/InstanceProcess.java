@@ -28,7 +28,14 @@ public final class InstanceProcess implements AutoCloseable {
     /** Starts {@code polyhead ARGS...} with its output (stdout and stderr) in {@code log}. */
     public static InstanceProcess start(Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.polyhead.cli.PolyheadCli"));
+                "-Xmx1g"));
+        // More logging for an investigation: -Dpolyhead.child.jvm="-Dorg.slf4j.simpleLogger.log.X=debug ..."
+        for (String option : System.getProperty("polyhead.child.jvm", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.polyhead.cli.PolyheadCli"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");

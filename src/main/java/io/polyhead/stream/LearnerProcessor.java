@@ -49,6 +49,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * dimension) go to the dead-letter topic with the reason.
  */
 final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LearnerProcessor.class);
     static final String TRUNK_KEY = "trunk";
     static final String COUNT_KEY = "count";
 
@@ -178,6 +179,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         rewritePending();
         oldestPendingMs = context.currentSystemTimeMs();
         group.noteWaiting(replica, batch.size());
+        LOG.debug("task {} initialised: {} events waiting, {} tasks, model version {}", replica, batch.size(),
+                learner.tasks().size(), learner.version());
     }
 
     /** After a restore that dropped slots, the kept entries move, unchanged, to consecutive slots. */
@@ -258,6 +261,10 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             group.noteDrift(learner.replicaDrift());
         }
         unsent += out.size();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("task {} learned {} events, {} to {}", replica, out.size(), batch.get(0).id(),
+                    batch.get(batch.size() - 1).id());
+        }
         for (int i = 0; i < out.size(); i++) {
             Prediction p = out.get(i);
             context.forward(new Record<>(p.task().getBytes(StandardCharsets.UTF_8), PredictionJson.write(p),
@@ -339,6 +346,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     @Override
     public void close() {
         // Waiting events stay in the pending store; the next owner of this task learns them.
+        LOG.debug("task {} closed: {} events waiting", replica, batch.size());
         group.noteWaiting(replica, 0);
     }
 }

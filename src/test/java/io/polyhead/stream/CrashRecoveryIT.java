@@ -45,6 +45,7 @@ class CrashRecoveryIT extends StreamTestBase {
                             .redirectOutput(keep.resolve("second-threads.txt").toFile()).start().waitFor();
                     Files.copy(dir.resolve("second.log"), keep.resolve("second.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     Files.writeString(keep.resolve("transactions.txt"), transactions(o));
+                    Files.writeString(keep.resolve("evidence.txt"), stallEvidence(ids, outputs, o, "polyhead-crash"));
                 }
                 Thread.sleep(2000);
                 outputs.readUntil(n + 1, Duration.ofSeconds(3));
