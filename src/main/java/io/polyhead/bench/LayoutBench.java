@@ -229,8 +229,16 @@ public final class LayoutBench {
     static Figures figures(List<Event> events, List<Prediction> predictions, int skip, double seconds, List<Long> versions,
             double drift) {
         Map<String, List<Integer>> indexOf = new LinkedHashMap<>();
+        // Each event's rank among its task's labeled events (the first labeled is 0).
+        int[] labeledRank = new int[events.size()];
+        Map<String, Integer> labeledSoFar = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
-            indexOf.computeIfAbsent(events.get(i).task(), t -> new ArrayList<>()).add(i);
+            Event e = events.get(i);
+            indexOf.computeIfAbsent(e.task(), t -> new ArrayList<>()).add(i);
+            labeledRank[i] = labeledSoFar.getOrDefault(e.task(), 0);
+            if (e.labeled()) {
+                labeledSoFar.merge(e.task(), 1, Integer::sum);
+            }
         }
         Map<String, Integer> order = new HashMap<>();
         for (String task : indexOf.keySet()) {
@@ -251,8 +259,7 @@ public final class LayoutBench {
             }
             if (order.get(p.task()) >= skip) {
                 double[] losses = early.computeIfAbsent(p.task(), t -> new double[10]);
-                // The first 10 labeled: labeled events of a task, counted in its order.
-                int k = labeledRank(events, indexOf.get(p.task()), (int) p.taskEvents() - 1);
+                int k = labeledRank[index];
                 if (k < 10) {
                     losses[k] = p.loss();
                     earlyCount.merge(p.task(), 1, Integer::sum);
@@ -273,16 +280,5 @@ public final class LayoutBench {
         }
         return new Figures(n == 0 ? Double.NaN : sum / n, late == 0 ? Double.NaN : lateSum / late, predictions.size(),
                 seconds, versions, drift);
-    }
-
-    /** How many labeled events of the task come before its event at position {@code k} of its own events. */
-    private static int labeledRank(List<Event> events, List<Integer> taskIndices, int k) {
-        int rank = 0;
-        for (int j = 0; j < k; j++) {
-            if (events.get(taskIndices.get(j)).labeled()) {
-                rank++;
-            }
-        }
-        return rank;
     }
 }

@@ -130,11 +130,6 @@ public final class MultiTaskLearner {
         share.addStep(params, initial);
     }
 
-    /** Whether this learner is a replica of a shared model ({@link #share}). */
-    public boolean sharing() {
-        return group != null;
-    }
-
     /**
      * Brings this replica up to date with its group's board when the board changed since it last did
      * ({@link #absorb}); then learn, then {@link #publish}. Call both under the group's lock.
@@ -180,13 +175,20 @@ public final class MultiTaskLearner {
         }
         Map<String, Map<String, double[]>> established = new LinkedHashMap<>();
         priors.forEach((shape, prior) -> established.put(shape, new LinkedHashMap<>(prior.heads())));
-        Map<TaskType, List<double[]>> starts = new java.util.EnumMap<>(TaskType.class);
-        for (TaskType type : TaskType.values()) {
-            List<double[]> own = ownStartLosses(type);
-            if (!own.isEmpty()) {
-                starts.put(type, List.copyOf(own.subList(Math.max(0, own.size() - NewTaskStart.EVIDENCE_TASKS), own.size())));
+        // The latest EVIDENCE_TASKS heads of each kind that chose a start, in one pass; only those are copied.
+        Map<TaskType, java.util.ArrayDeque<TaskHead>> latestStarts = new java.util.EnumMap<>(TaskType.class);
+        for (TaskHead th : heads.values()) {
+            if (th.trunkHead().outputs() == 1 && th.hasStartLosses()) {
+                java.util.ArrayDeque<TaskHead> q = latestStarts.computeIfAbsent(th.trunkHead().type(),
+                        t -> new java.util.ArrayDeque<>());
+                q.addLast(th);
+                if (q.size() > NewTaskStart.EVIDENCE_TASKS) {
+                    q.removeFirst();
+                }
             }
         }
+        Map<TaskType, List<double[]>> starts = new java.util.EnumMap<>(TaskType.class);
+        latestStarts.forEach((type, q) -> starts.put(type, q.stream().map(TaskHead::startLosses).toList()));
         return new Contribution(replica, group.name(), share.generation, modelVersion, delta, share.ownFeatures.copy(),
                 share.ownLabels.copy(), established, starts);
     }
@@ -194,17 +196,11 @@ public final class MultiTaskLearner {
     /**
      * Takes the other replicas' latest contributions: the trunk becomes the initial trunk plus every
      * replica's own steps, the stream's feature and label moments those of every replica's events, and
-     * new tasks start from every replica's heads. Contributions of this replica, of another shape or not
-     * finite are skipped. Returns how many were used. A no-op before the input dimension is known.
+     * new tasks start from every replica's heads. Contributions of this replica or of another shape are
+     * skipped (the board holds only finite ones).
      */
-    public int absorb(Collection<Contribution> latest, String self) {
-        if (group == null) {
-            throw new IllegalStateException("this learner is not a replica of a shared model");
-        }
-        if (share == null) {
-            return 0;
-        }
-        return share.absorb(latest, self, trunk.params(), scaler, labelScale, modelVersion >= ReplicaShare.DRIFT_AFTER);
+    private void absorb(Collection<Contribution> latest, String self) {
+        share.absorb(latest, self, trunk.params(), scaler, labelScale, modelVersion >= ReplicaShare.DRIFT_AFTER);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.polyhead.model;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,8 @@ import java.util.Map;
  *
  * <p>A replica's own offers always replace what the board holds for it (only one owner publishes for a
  * replica at a time in a process); one that arrives from elsewhere replaces it only when it has more
- * steps, so that a contribution read back late never undoes a newer one.
+ * steps, so that a contribution read back late never undoes a newer one. A contribution that is not finite
+ * is never taken: the one place that rule is checked, so that replicas absorbing from the board need not.
  */
 public final class ReplicaBoard {
     private final Map<String, Contribution> latest = new LinkedHashMap<>();
@@ -26,10 +26,14 @@ public final class ReplicaBoard {
         this.self = self;
     }
 
-    /** Offers a contribution published in this process. */
-    public synchronized void offerOwn(Contribution c) {
+    /** Offers a contribution published in this process; returns whether it was taken (it is finite). */
+    public synchronized boolean offerOwn(Contribution c) {
+        if (!c.finite()) {
+            return false;
+        }
         latest.put(c.replica(), c);
         version++;
+        return true;
     }
 
     /**
@@ -42,7 +46,7 @@ public final class ReplicaBoard {
         }
         Contribution held = latest.get(c.replica());
         if (held != null && (held.generation() > c.generation()
-                || (held.generation() == c.generation() && held.steps() >= c.steps()))) {
+                || (held.generation() == c.generation() && held.steps() >= c.steps())) || !c.finite()) {
             return false;
         }
         latest.put(c.replica(), c);
@@ -77,10 +81,5 @@ public final class ReplicaBoard {
     /** Replicas known. */
     public synchronized int replicas() {
         return latest.size();
-    }
-
-    /** The replicas known, in the order they first offered. */
-    public synchronized List<String> replicaNames() {
-        return new ArrayList<>(latest.keySet());
     }
 }

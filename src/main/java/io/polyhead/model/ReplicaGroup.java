@@ -16,6 +16,8 @@ public final class ReplicaGroup {
     private final String name;
     private final ReplicaBoard board;
     private TrunkOptimizer optimizer;
+    private double maxDrift;
+    private final java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
 
     /** A group with a name of its own (a random UUID). */
     public ReplicaGroup() {
@@ -36,9 +38,6 @@ public final class ReplicaGroup {
     public ReplicaBoard board() {
         return board;
     }
-
-    private double maxDrift;
-    private final java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
 
     /** Notes how many events a replica has waiting for its batch (0 when it closes). */
     public synchronized void noteWaiting(String replica, int events) {

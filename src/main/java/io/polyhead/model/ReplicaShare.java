@@ -51,7 +51,8 @@ final class ReplicaShare {
     }
 
     /**
-     * Takes the others' latest contributions (any order; this replica's own and unusable ones skipped) and
+     * Takes the others' latest contributions (any order; this replica's own and ones of another shape skipped;
+     * the board admits only finite ones) and
      * puts the shared parts together again: {@code trunk = initial + own + Σ others}, the stream's moments
      * from everyone's. Returns how many contributions it used.
      */
@@ -62,7 +63,7 @@ final class ReplicaShare {
         long steps = 0;
         for (Contribution c : latest) {
             if (c.replica().equals(self) || c.trunkDelta().length != own.length
-                    || c.features().dimension() != ownFeatures.dimension() || !c.finite()) {
+                    || c.features().dimension() != ownFeatures.dimension()) {
                 continue;
             }
             others.put(c.replica(), c);
@@ -88,14 +89,16 @@ final class ReplicaShare {
                 return 0; // cannot happen with finite parts short of overflow; the trunk stays as it was
             }
         }
-        double gap = 0;
-        double size = 0;
-        for (int i = 0; i < next.length; i++) {
-            gap += (trunk[i] - next[i]) * (trunk[i] - next[i]);
-            size += (next[i] - initial[i]) * (next[i] - initial[i]);
-        }
-        if (size > 0 && measureDrift) {
-            maxDrift = Math.max(maxDrift, Math.sqrt(gap / size));
+        if (measureDrift) {
+            double gap = 0;
+            double size = 0;
+            for (int i = 0; i < next.length; i++) {
+                gap += (trunk[i] - next[i]) * (trunk[i] - next[i]);
+                size += (next[i] - initial[i]) * (next[i] - initial[i]);
+            }
+            if (size > 0) {
+                maxDrift = Math.max(maxDrift, Math.sqrt(gap / size));
+            }
         }
         System.arraycopy(next, 0, trunk, 0, next.length);
         List<Standardizer> f = new ArrayList<>();

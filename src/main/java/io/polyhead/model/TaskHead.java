@@ -75,6 +75,11 @@ public final class TaskHead {
      * it has chosen; null before, when it had no candidates, or when it was restored from a format that
      * did not keep them. A copy. New tasks learn their prior weights from these.
      */
+    /** Whether the task chose a start and kept its candidates' window losses ({@link #startLosses}). */
+    boolean hasStartLosses() {
+        return startLosses != null;
+    }
+
     public double[] startLosses() {
         return startLosses == null ? null : startLosses.clone();
     }

@@ -79,6 +79,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final SyncSender sender;
     /** Events learned since this replica's contribution last went to the sync topic, and when it went. */
     private long unsent;
+    /** This replica's contribution as last published: what it sends. */
+    private Contribution published;
     private long lastSentMs;
     /** A replica with unsent events sends at least this often, with or without other instances. */
     static final long SEND_AT_LEAST_EVERY_MS = 1000;
@@ -139,7 +141,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         learner.rebuildPriors();
         synchronized (group) {
             // The replicas of this instance see this one's restored part at once.
-            learner.publish(replica);
+            published = learner.publish(replica);
         }
         unsent = 0;
         lastSentMs = context.currentSystemTimeMs();
@@ -257,7 +259,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             // One model within the instance: the other replicas' latest steps first, this one's after.
             learner.absorbIfChanged(replica);
             out = learner.learn(batch);
-            learner.publish(replica);
+            published = learner.publish(replica);
             group.noteDrift(learner.replicaDrift());
         }
         unsent += out.size();
@@ -286,19 +288,12 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         learnTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    /** Sends this replica's contribution to the other instances ({@link SyncSender}). */
+    /** Sends this replica's contribution as last published to the other instances ({@link SyncSender}). */
     private void sendContribution() {
         unsent = 0;
         lastSentMs = context.currentSystemTimeMs();
-        if (sender == null) {
-            return;
-        }
-        Contribution c;
-        synchronized (group) {
-            c = learner.contribution(replica);
-        }
-        if (c != null) {
-            sender.send(c);
+        if (sender != null && published != null) {
+            sender.send(published);
         }
     }
 

@@ -35,9 +35,8 @@ class BrokerRestartIT extends StreamTestBase {
             int n = 20_000;
             List<String> ids = produce(o, n);
             Outputs outputs = new Outputs(o);
-            try (InstanceProcess run = InstanceProcess.start(dir.resolve("run.log"), "run", "-b", bootstrap,
-                    "--state-dir", dir.resolve("state").toString(), "--application-id", "polyhead-broker-restart",
-                    "--hidden", "32,32", "--status-every", "500ms")) {
+            try (InstanceProcess run = InstanceProcess.start(dir.resolve("run.log"),
+                    runArgs(dir.resolve("state"), "polyhead-broker-restart", "--status-every", "500ms"))) {
                 outputs.readUntil(n / 3, Duration.ofSeconds(120));
                 assertTrue(outputs.total() < n, "restarted mid-stream: " + outputs.total() + " of " + n);
                 long t0 = System.nanoTime();

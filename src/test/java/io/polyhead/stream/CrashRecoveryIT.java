@@ -23,8 +23,7 @@ class CrashRecoveryIT extends StreamTestBase {
         int n = 20_000;
         List<String> ids = produce(o, n);
         Outputs outputs = new Outputs(o);
-        String[] run = {"run", "-b", bootstrap, "--state-dir", dir.resolve("state").toString(),
-            "--application-id", "polyhead-crash", "--hidden", "32,32", "--status-every", "1s"};
+        String[] run = runArgs(dir.resolve("state"), "polyhead-crash", "--status-every", "1s");
         try {
             Process first = io.polyhead.bench.InstanceProcess.start(dir.resolve("first.log"), run).process();
             outputs.readUntil(n / 3, Duration.ofSeconds(120));

@@ -83,9 +83,8 @@ class SharedModelFailoverIT extends StreamTestBase {
     }
 
     private static String[] args(Path dir, String name) {
-        return new String[] {"run", "-b", bootstrap, "--state-dir", dir.resolve("state-" + name).toString(),
-            "--application-id", "polyhead-failover", "--hidden", "32,32", "--status-every", "250ms",
-            "--standby-replicas", "1"};
+        return runArgs(dir.resolve("state-" + name), "polyhead-failover", "--status-every", "250ms",
+                "--standby-replicas", "1");
     }
 
 }

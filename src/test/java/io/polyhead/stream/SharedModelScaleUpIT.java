@@ -62,8 +62,7 @@ class SharedModelScaleUpIT extends StreamTestBase {
     }
 
     private static String[] args(Path dir, String name) {
-        return new String[] {"run", "-b", bootstrap, "--state-dir", dir.resolve("state-" + name).toString(),
-            "--application-id", "polyhead-scale-up", "--hidden", "32,32", "--status-every", "250ms"};
+        return runArgs(dir.resolve("state-" + name), "polyhead-scale-up", "--status-every", "250ms");
     }
 
 }

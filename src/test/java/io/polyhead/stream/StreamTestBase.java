@@ -278,6 +278,17 @@ abstract class StreamTestBase {
         return sb.toString();
     }
 
+    /**
+     * The arguments of a child {@code polyhead run} against this class's broker: a state dir of its own, the
+     * application id, a small trunk (32, 32), then {@code more}.
+     */
+    static String[] runArgs(Path stateDir, String applicationId, String... more) {
+        List<String> args = new ArrayList<>(List.of("run", "-b", bootstrap, "--state-dir", stateDir.toString(),
+                "--application-id", applicationId, "--hidden", "32,32"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
     /** The last {@code n} lines of a child's log that are not INFO: its status lines, warnings and errors. */
     static String tail(Path log, int n) throws java.io.IOException {
         List<String> lines = java.nio.file.Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).toList();
