@@ -31,7 +31,12 @@ import picocli.CommandLine.Option;
             "  3. with --grid: every --head-lr 0.01..2 and --lr 1e-4..1 (meta on and off) on both streams and the four",
             "     synthetic ones (20 tasks); every loss must be finite (exit 1 if not).",
             "",
-            "Example: ./polyhead bench real --grid"})
+            "  4. with --replicas N: both streams again as the shared model on Kafka learns them, N replicas (partitions)",
+            "     in one instance and in two (contributions between them every 32 events per replica), without Kafka.",
+            "",
+            "Examples:",
+            "  ./polyhead bench real --grid",
+            "  ./polyhead bench real --replicas 4"})
 public final class BenchRealCommand implements Callable<Integer> {
     static final double[] HEAD_RATES = {0.01, 0.05, 0.1, 0.2, 0.5, 1, 2};
     static final double[] TRUNK_RATES = {1e-4, 1e-3, 1e-2, 1e-1, 1};
@@ -48,6 +53,11 @@ public final class BenchRealCommand implements Callable<Integer> {
     @Option(names = "--grid-events", paramLabel = "N", defaultValue = "30000",
             description = "Events per grid run (default ${DEFAULT-VALUE}).")
     long gridEvents;
+
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "0",
+            description = "Also run both streams on N replicas of the shared model, in one instance and in two "
+                    + "(default ${DEFAULT-VALUE}: not run).")
+    int replicas;
 
     PrintStream out = System.out;
 
@@ -85,6 +95,25 @@ public final class BenchRealCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-12s %8.4f %12.4f %8.1f%% %16.4f%n", kind.cliName(), m.meanLoss(), m.secondHalfLoss(),
                     100 * m.accuracy(), m.meanEarlyLoss(TaskMetrics.EARLY_LONG, EvaluationReport.LATE_TASKS_AFTER));
         }
+        if (replicas < 0 || replicas == 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--replicas must be 0 (none) or at least 2. Got: " + replicas);
+        }
+        if (replicas > 0) {
+            out.printf(Locale.ROOT, "%nthe shared model on %d replicas (ReplicatedRun, no Kafka) against one learner%n", replicas);
+            out.printf(Locale.ROOT, "%-38s %10s %10s %10s %10s %10s%n", "layout", "letters", "letter-O", "vehicle",
+                    "quakes", "letters");
+            out.printf(Locale.ROOT, "%-38s %10s %10s %10s %10s %10s%n", "", "log loss", "accuracy", "x-entropy", "MSE",
+                    "stream");
+            LearnerConfig d = LearnerConfig.defaults();
+            replicaRow("one learner", shared, run(letters, ModelKind.SHARED).metrics());
+            replicaRow(replicas + " replicas in one instance",
+                    Heterogeneous.of(RealDataExperiment.runReplicated(hetero, d, replicas, 1, 32).metrics()),
+                    RealDataExperiment.runReplicated(letters, d, replicas, 1, 32).metrics());
+            replicaRow(replicas + " replicas in two instances",
+                    Heterogeneous.of(RealDataExperiment.runReplicated(hetero, d, replicas, 2, 32).metrics()),
+                    RealDataExperiment.runReplicated(letters, d, replicas, 2, 32).metrics());
+        }
         if (grid) {
             out.printf(Locale.ROOT, "%nrate grid: the largest task loss of each run (%d events each; NaN or missing = not finite)%n",
                     gridEvents);
@@ -98,6 +127,11 @@ public final class BenchRealCommand implements Callable<Integer> {
             return allFinite ? 0 : 1;
         }
         return 0;
+    }
+
+    private void replicaRow(String layout, Heterogeneous h, PrequentialMetrics letters) {
+        out.printf(Locale.ROOT, "%-38s %10.3f %9.1f%% %10.3f %10.1f %10.4f%n", layout, h.letterLogLoss(),
+                100 * h.letterOAccuracy(), h.vehicleLoss(), h.quakesMse(), letters.meanLoss());
     }
 
     private static PrequentialRun run(byte[] jsonl, ModelKind kind) {

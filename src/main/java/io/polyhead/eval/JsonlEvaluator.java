@@ -37,7 +37,7 @@ public final class JsonlEvaluator {
      * @param progress called with the lines done so far after every chunk. May be null.
      * @return lines read
      */
-    public static long evaluate(InputStream in, PrequentialRun run, int inputDim, LongConsumer progress)
+    public static long evaluate(InputStream in, EventDriver run, int inputDim, LongConsumer progress)
             throws IOException {
         BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(8);
         Thread reader = new Thread(() -> read(in, inputDim, queue), "polyhead-jsonl-reader");

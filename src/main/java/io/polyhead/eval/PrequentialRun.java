@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * collect a micro-batch, learn it, record every prediction. Rejected events are counted with their
  * reason, never dropped silently.
  */
-public final class PrequentialRun {
+public final class PrequentialRun implements EventDriver {
     private final MultiTaskLearner learner;
     private final PrequentialMetrics metrics;
     private final Consumer<Prediction> sink;
@@ -34,6 +34,7 @@ public final class PrequentialRun {
     }
 
     /** Offers one parsed event: it is admitted and batched, or rejected with its reason. */
+    @Override
     public void offer(Event event) {
         Rejection rejection = learner.admit(event);
         if (rejection != null) {
@@ -47,11 +48,13 @@ public final class PrequentialRun {
     }
 
     /** Counts an input that could not even be parsed. */
+    @Override
     public void reject(Rejection rejection) {
         metrics.reject(rejection);
     }
 
     /** Learns whatever is waiting (the end of the stream). */
+    @Override
     public void flush() {
         if (batch.isEmpty()) {
             return;
@@ -78,6 +81,7 @@ public final class PrequentialRun {
         return run;
     }
 
+    @Override
     public PrequentialMetrics metrics() {
         return metrics;
     }

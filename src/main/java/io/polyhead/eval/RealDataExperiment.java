@@ -83,13 +83,26 @@ public final class RealDataExperiment {
     /** Evaluates a fresh learner of {@code config} (its input dimension set to {@link #INPUT_DIM}) over JSONL. */
     public static PrequentialRun run(byte[] jsonl, LearnerConfig config) {
         LearnerConfig c = config.toBuilder().inputDim(INPUT_DIM).build();
-        PrequentialRun run = new PrequentialRun(new MultiTaskLearner(c), new PrequentialMetrics(), null);
+        return drive(jsonl, new PrequentialRun(new MultiTaskLearner(c), new PrequentialMetrics(), null));
+    }
+
+    /**
+     * The same over {@code replicas} replicas of a shared model on {@code instances} processes
+     * ({@link ReplicatedRun}, contributions between processes every {@code syncEvery} events per replica).
+     */
+    public static ReplicatedRun runReplicated(byte[] jsonl, LearnerConfig config, int replicas, int instances,
+            int syncEvery) {
+        LearnerConfig c = config.toBuilder().inputDim(INPUT_DIM).build();
+        return drive(jsonl, new ReplicatedRun(c, replicas, instances, syncEvery, new PrequentialMetrics(), null));
+    }
+
+    private static <D extends EventDriver> D drive(byte[] jsonl, D driver) {
         try {
-            JsonlEvaluator.evaluate(new ByteArrayInputStream(jsonl), run, INPUT_DIM, null);
+            JsonlEvaluator.evaluate(new ByteArrayInputStream(jsonl), driver, INPUT_DIM, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return run;
+        return driver;
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * after it. Between instances a replica's contribution travels every {@code syncEvery} of its events (the
  * sync topic), with no further delay. With one replica it is {@link PrequentialRun}.
  */
-public final class ReplicatedRun {
+public final class ReplicatedRun implements EventDriver {
     private final MultiTaskLearner[] learners;
     private final List<List<Event>> batches = new ArrayList<>();
     private final long[] sinceSync;
@@ -68,6 +68,7 @@ public final class ReplicatedRun {
     }
 
     /** Offers one parsed event to its task's replica: admitted and batched, or rejected with its reason. */
+    @Override
     public void offer(Event event) {
         int r = replicaOf(event.task());
         Rejection rejection = learners[r].admit(event);
@@ -82,7 +83,14 @@ public final class ReplicatedRun {
         }
     }
 
+    /** Counts an input that could not even be parsed. */
+    @Override
+    public void reject(Rejection rejection) {
+        metrics.reject(rejection);
+    }
+
     /** Learns whatever every replica has waiting, then brings them all up to date. */
+    @Override
     public void flush() {
         for (int r = 0; r < learners.length; r++) {
             if (!batches.get(r).isEmpty()) {
@@ -147,6 +155,7 @@ public final class ReplicatedRun {
         return run;
     }
 
+    @Override
     public PrequentialMetrics metrics() {
         return metrics;
     }
