@@ -133,7 +133,7 @@ public final class LayoutBench {
                 for (int i = 0; i < instances; i++) {
                     running.add(InstanceProcess.start(dir.resolve("instance-" + i + ".log"), "run", "-b", bootstrap,
                             "--state-dir", dir.resolve("state-" + i).toString(), "--application-id", "polyhead-layout",
-                            "--status-every", "500ms"));
+                            "--status-every", "500ms", "--http-port", "0"));
                 }
                 awaitAssignment(running, partitions, progress); // one stream task per partition: validation and learning are one subtopology
                 try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {

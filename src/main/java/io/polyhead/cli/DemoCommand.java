@@ -1,6 +1,5 @@
 package io.polyhead.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.polyhead.eval.gen.GeneratorOptions;
 import io.polyhead.eval.gen.Generators;
 import io.polyhead.eval.gen.StreamGenerator;
@@ -95,6 +94,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     PrintStream out = System.out;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         LearnerConfig config = learner.toConfig();
@@ -113,13 +115,17 @@ public final class DemoCommand implements Callable<Integer> {
         // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has printed the summary
         // and closed producer, learner and broker.
         try (GracefulStop ctrlC = new GracefulStop("polyhead-demo-shutdown", 60, () -> stopping.set(true));
+                Observability observe = stream.observability(spec.commandLine());
                 StreamRuntime runtime = new StreamRuntime()) {
             runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
             StreamOptions options = runtime.ensureTopics(stream.toStreamOptions(config.inputDim()), stream.partitions, out);
             PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,
-                    stream.threads, stream.standbys, new SimpleMeterRegistry(), out);
+                    stream.threads, stream.standbys, observe, out);
             out.printf(Locale.ROOT, "learner running on %s; producing %s events at %.0f/s (%s)%n",
                     runtime.bootstrapServers(), name.cliName(), rate, events > 0 ? events + " events" : "until Ctrl-C");
+            if (observe.page() != null) {
+                out.println("live page: " + observe.page() + " (Prometheus metrics: " + observe.page() + "metrics)");
+            }
             Thread watcher = watch(runtime.client(), options, view, stop, stopping);
             Properties client = runtime.client();
             long produced = 0;

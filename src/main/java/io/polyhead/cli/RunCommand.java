@@ -1,9 +1,10 @@
 package io.polyhead.cli;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.polyhead.model.LearnerConfig;
 import io.polyhead.model.ReplicaGroup;
+import io.polyhead.observe.LearningWatch;
+import io.polyhead.observe.ModelView;
 import io.polyhead.stream.PolyheadStreams;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,24 +52,30 @@ public final class RunCommand implements Callable<Integer> {
 
     PrintStream out = System.out;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         LearnerConfig config = learner.toConfig();
         StreamOptions base = stream.toStreamOptions(config.inputDim());
         long statusMs = StreamLayerOptions.parseDuration(statusEvery).toMillis();
-        MeterRegistry registry = new SimpleMeterRegistry();
         CountDownLatch stop = new CountDownLatch(1);
         // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has closed everything.
         try (GracefulStop ctrlC = new GracefulStop("polyhead-shutdown", 60, stop::countDown);
+                Observability observe = stream.observability(spec.commandLine());
                 StreamRuntime runtime = new StreamRuntime()) {
             runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
             StreamOptions options = runtime.ensureTopics(base, stream.partitions, out);
             PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,
-                    stream.threads, stream.standbys, registry, out);
+                    stream.threads, stream.standbys, observe, out);
             out.printf(Locale.ROOT, "learning: %s -> %s (dead letters: %s); %s%n", options.eventsTopic(),
                     options.predictionsTopic(), options.deadLetterTopic(), config);
+            if (observe.page() != null) {
+                out.println("live page: " + observe.page() + " (Prometheus metrics: " + observe.page() + "metrics)");
+            }
             out.println("running; Ctrl-C stops");
-            Status status = new Status(registry, app, runtime.group());
+            Status status = new Status(observe.registry, observe.watch(), app, runtime.group());
             while (!stop.await(statusMs > 0 ? statusMs : 1000, TimeUnit.MILLISECONDS)) {
                 if (app.failure() != null) {
                     out.println("stopped: " + app.failure());
@@ -90,19 +97,22 @@ public final class RunCommand implements Callable<Integer> {
      */
     static final class Status {
         private final MeterRegistry registry;
+        private final LearningWatch watch;
         private final PolyheadStreams app;
         private final ReplicaGroup group;
         private double lastPredictions;
         private long lastNanos = System.nanoTime();
 
-        Status(MeterRegistry registry, PolyheadStreams app, ReplicaGroup group) {
+        Status(MeterRegistry registry, LearningWatch watch, PolyheadStreams app, ReplicaGroup group) {
             this.registry = registry;
+            this.watch = watch;
             this.app = app;
             this.group = group;
         }
 
         String line() {
-            double predictions = count("polyhead.predictions");
+            ModelView model = watch.model();
+            double predictions = model.trained() + model.predictedOnly();
             double dead = registry.find("polyhead.dead.letters").counters().stream().mapToDouble(c -> c.count()).sum();
             long now = System.nanoTime();
             double rate = (predictions - lastPredictions) / ((now - lastNanos) / 1e9);
@@ -120,11 +130,6 @@ public final class RunCommand implements Callable<Integer> {
                     + "(%d replicas, largest drift %.4f)%s", predictions, rate, dead, owned,
                     standby.isEmpty() ? "" : ", standby " + standby, group.board().modelVersion(), group.board().replicas(),
                     group.maxDrift(), group.waiting().isEmpty() ? "" : "; waiting for their batch " + group.waiting());
-        }
-
-        private double count(String name) {
-            var c = registry.find(name).counter();
-            return c == null ? 0 : c.count();
         }
     }
 }

@@ -5,7 +5,9 @@ import io.polyhead.stream.StreamOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Options of the stream layer shared by {@code run} and {@code demo}. */
 final class StreamLayerOptions {
@@ -70,6 +72,36 @@ final class StreamLayerOptions {
     @Option(names = "--broker-data-dir", paramLabel = "DIR", defaultValue = "data/broker",
             description = "Data of the embedded broker (default ${DEFAULT-VALUE}); kept between runs.")
     Path brokerDataDir;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "9309",
+            description = "HTTP port of the live page, /metrics (Prometheus), /health and /api (default "
+                    + "${DEFAULT-VALUE}; 0 for none). Each instance on one machine needs its own.")
+    int httpPort;
+
+    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address the HTTP port listens on and that other instances reach it at (default "
+                    + "${DEFAULT-VALUE}; 0.0.0.0 listens on all, in a container say).")
+    String httpHost;
+
+    @Option(names = "--metrics-top-tasks", paramLabel = "N", defaultValue = "50",
+            description = "Tasks with their own label in the per-task meters, the busiest (default ${DEFAULT-VALUE}); "
+                    + "the others are summed under task=\"_other\". /api/tasks has them all.")
+    int topTasks;
+
+    /** The registry, meters and HTTP port these options describe; a bad or taken port is a usage error. */
+    Observability observability(CommandLine cl) {
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new ParameterException(cl, "--http-port must be 0 to 65535. Got: " + httpPort);
+        }
+        if (topTasks < 0) {
+            throw new ParameterException(cl, "--metrics-top-tasks must be 0 or more. Got: " + topTasks);
+        }
+        try {
+            return new Observability(httpHost, httpPort, topTasks);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, e.getMessage());
+        }
+    }
 
     /** The stream options these describe, with the learner's input dimension for the parser. */
     StreamOptions toStreamOptions(int inputDim) {

@@ -1,6 +1,5 @@
 package io.polyhead.cli;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.polyhead.broker.EmbeddedKafkaBroker;
 import io.polyhead.model.LearnerConfig;
 import io.polyhead.stream.PolyheadStreams;
@@ -10,6 +9,7 @@ import io.polyhead.stream.StreamsSettings;
 import io.polyhead.topics.TopicAdmin;
 import io.polyhead.topics.TopicCatalog;
 import io.polyhead.model.ReplicaGroup;
+import io.polyhead.observe.LearningWatch;
 import io.polyhead.stream.StateOwnership;
 import io.polyhead.stream.SyncSender;
 import io.polyhead.topics.TopicReport;
@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * What {@code run} and {@code demo} share: a cluster (the one given, or an embedded broker started
@@ -80,25 +81,29 @@ final class StreamRuntime implements AutoCloseable {
         }
     }
 
-    /** Starts the learner application and waits until it runs. */
-    PolyheadStreams startLearner(LearnerConfig config, StreamOptions options, String applicationId, Path stateDir,
-                                 int threads, MeterRegistry registry) throws Exception {
-        return startLearner(config, options, applicationId, stateDir, threads, 0, registry, System.out);
-    }
-
     /**
-     * Starts the learner application with {@code standbys} standby replicas and waits until it runs. Local
+     * Starts the learner application with {@code standbys} standby replicas and waits until it runs, its
+     * meters in {@code observe}'s registry and its HTTP port (if any) served from before the start. Local
      * state built against another cluster is removed first, with a line on {@code out}.
      */
     PolyheadStreams startLearner(LearnerConfig config, StreamOptions options, String applicationId, Path stateDir,
-                                 int threads, int standbys, MeterRegistry registry, PrintStream out) throws Exception {
+                                 int threads, int standbys, Observability observe, PrintStream out) throws Exception {
         try (Admin admin = Admin.create(client)) {
             StateOwnership.claim(admin, stateDir, applicationId, line -> out.println("note: " + line));
         }
         Properties props = StreamsSettings.properties(client, applicationId, stateDir, threads, standbys);
         group = new ReplicaGroup();
+        LearningWatch watch = observe.watch(group);
+        String advertised = observe.serve(() -> app == null ? null : app.streams());
+        if (advertised != null) {
+            // Other instances find this one's tasks for /api/tasks through Kafka Streams' metadata.
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
+        }
         sender = new SyncSender(client, options.syncTopic());
-        app = new PolyheadStreams(PolyheadTopology.build(config, options, registry, group, sender), props);
+        PolyheadStreams created = new PolyheadStreams(PolyheadTopology.build(config, options, observe.registry, group,
+                sender, watch), props);
+        observe.bindKafka(created.streams());
+        app = created;
         return app.start(Duration.ofMinutes(2));
     }
 

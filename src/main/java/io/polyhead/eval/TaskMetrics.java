@@ -21,11 +21,13 @@ public final class TaskMetrics {
     private double first10Sum;
     private double first20Sum;
 
-    TaskMetrics(String task) {
+    /** Figures of the task {@code task}, before its first prediction. */
+    public TaskMetrics(String task) {
         this.task = task;
     }
 
-    void update(Prediction p) {
+    /** Records one prediction of this task. */
+    public void update(Prediction p) {
         type = p.type();
         events++;
         if (p.loss() == null) {

@@ -284,6 +284,18 @@ public final class MultiTaskLearner {
         return Collections.unmodifiableMap(heads);
     }
 
+    /** Trainable parameters: the trunk's and every head's (trunk head and local head), one copy of each. */
+    public long parameterCount() {
+        long n = trunk == null ? 0 : trunk.parameterCount();
+        for (TaskHead h : heads.values()) {
+            n += h.trunkHead().weightArray().length;
+            if (h.localHead() != null) {
+                n += h.localHead().weightArray().length;
+            }
+        }
+        return n;
+    }
+
     /** Width of a head's input: trunk features, plus the raw features when heads see them. */
     public int headInputs() {
         return trunk.outputDim() + (config.effectiveHeadSeesInput() ? inputDim : 0);

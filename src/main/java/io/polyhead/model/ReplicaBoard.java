@@ -54,6 +54,12 @@ public final class ReplicaBoard {
         return true;
     }
 
+    /** Seconds since another process's contribution last arrived; NaN when none ever has. */
+    public synchronized double secondsSinceOthers() {
+        return lastOtherProcessNanos == Long.MIN_VALUE ? Double.NaN
+                : (System.nanoTime() - lastOtherProcessNanos) / 1e9;
+    }
+
     /** Whether a contribution of another process arrived within {@code nanos}: other instances are running. */
     public synchronized boolean othersWithin(long nanos) {
         return lastOtherProcessNanos != Long.MIN_VALUE && System.nanoTime() - lastOtherProcessNanos <= nanos;

@@ -1,8 +1,6 @@
 package io.polyhead.stream;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.polyhead.event.Event;
 import io.polyhead.event.EventParser;
 import io.polyhead.event.InvalidEventException;
@@ -15,6 +13,7 @@ import io.polyhead.model.ReplicaGroup;
 import io.polyhead.model.ModelCodec;
 import io.polyhead.model.MultiTaskLearner;
 import io.polyhead.model.TaskState;
+import io.polyhead.observe.LearningWatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +54,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     private final LearnerConfig learnerConfig;
     private final StreamOptions options;
-    private final MeterRegistry registry;
+    private final LearningWatch watch;
     private final DeadLetters deadLetters;
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, byte[]> trunkStore;
@@ -69,9 +68,6 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final List<byte[]> keptEntries = new ArrayList<>();
     private final List<Rejection> unrestorableReasons = new ArrayList<>();
     private long oldestPendingMs;
-    private Counter predictions;
-    private Counter evictions;
-    private Timer learnTimer;
     /** The replicas of this instance; this stream task is the replica named by its task id. */
     private final ReplicaGroup group;
     private String replica;
@@ -88,10 +84,10 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     static final long OTHERS_RECENT_NANOS = 10_000_000_000L;
 
     LearnerProcessor(LearnerConfig learnerConfig, StreamOptions options, MeterRegistry registry, ReplicaGroup group,
-            SyncSender sender) {
+            SyncSender sender, LearningWatch watch) {
         this.learnerConfig = learnerConfig;
         this.options = options;
-        this.registry = registry;
+        this.watch = watch;
         this.group = group;
         this.sender = sender;
         this.deadLetters = new DeadLetters(registry, "learn");
@@ -104,12 +100,6 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.headStore = context.getStateStore(PolyheadTopology.HEAD_STORE);
         this.pendingStore = context.getStateStore(PolyheadTopology.PENDING_STORE);
         this.replica = context.taskId().toString();
-        this.predictions = Counter.builder("polyhead.predictions").description("Predictions sent")
-                .register(registry);
-        this.evictions = Counter.builder("polyhead.tasks.evicted").description("Idle tasks evicted")
-                .register(registry);
-        this.learnTimer = Timer.builder("polyhead.batch.learn").description("Time to predict and learn one batch")
-                .register(registry);
         restore();
         context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);
         if (!options.taskTtl().isZero()) {
@@ -277,7 +267,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             headStore.put(key, ModelCodec.encodeKey(learner, key));
         }
         pendingStore.put(COUNT_KEY, "0".getBytes(StandardCharsets.UTF_8));
-        predictions.increment(out.size());
+        watch.batch(replica, batch, out, learner, System.nanoTime() - t0);
         batch.clear();
         group.noteWaiting(replica, 0);
         long now = context.currentSystemTimeMs();
@@ -285,7 +275,6 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                 : SEND_AT_LEAST_EVERY_MS)) {
             sendContribution();
         }
-        learnTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Sends this replica's contribution as last published to the other instances ({@link SyncSender}). */
@@ -320,7 +309,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         for (String task : idle) {
             learner.forget(task);
             headStore.delete(task);
-            evictions.increment();
+            watch.evicted(task);
         }
     }
 
@@ -343,5 +332,6 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         // Waiting events stay in the pending store; the next owner of this task learns them.
         LOG.debug("task {} closed: {} events waiting", replica, batch.size());
         group.noteWaiting(replica, 0);
+        watch.replicaClosed(replica);
     }
 }

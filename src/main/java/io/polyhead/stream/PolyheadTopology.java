@@ -6,6 +6,7 @@ import io.polyhead.event.EventParser;
 import io.polyhead.event.InvalidEventException;
 import io.polyhead.model.LearnerConfig;
 import io.polyhead.model.ReplicaGroup;
+import io.polyhead.observe.LearningWatch;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -68,13 +69,23 @@ public final class PolyheadTopology {
      */
     public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry,
             ReplicaGroup group, SyncSender sender) {
+        return build(learner, options, registry, group, sender,
+                new LearningWatch(group, LearningWatch.DEFAULT_TOP_TASKS).bindTo(registry));
+    }
+
+    /**
+     * As {@link #build(LearnerConfig, StreamOptions, MeterRegistry, ReplicaGroup, SyncSender)}, with every
+     * learned batch recorded in {@code watch} (the instance's meters, HTTP API and live page).
+     */
+    public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry,
+            ReplicaGroup group, SyncSender sender, LearningWatch watch) {
         Topology t = firstStage(options, registry);
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer des = new ByteArrayDeserializer();
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SYNC_STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(), SYNC_SOURCE, des, des, options.syncTopic(), SYNC_READER,
                 () -> new SyncReader(group.board()));
-        t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry, group, sender), BY_TASK_SOURCE, VALIDATE);
+        t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry, group, sender, watch), BY_TASK_SOURCE, VALIDATE);
         t.addStateStore(store(TRUNK_STORE), LEARN);
         t.addStateStore(store(HEAD_STORE), LEARN);
         t.addStateStore(store(PENDING_STORE), LEARN);

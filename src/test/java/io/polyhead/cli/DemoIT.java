@@ -45,7 +45,7 @@ class DemoIT {
         Path log = dir.resolve("demo.log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", project.resolve("target/polyhead.jar") + File.pathSeparator + project.resolve("target/lib/*"),
-                "io.polyhead.cli.PolyheadCli", "demo", "--rate", "500", "--broker-port", String.valueOf(port), "--plain")
+                "io.polyhead.cli.PolyheadCli", "demo", "--rate", "500", "--broker-port", String.valueOf(port), "--plain", "--http-port", "0")
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
         Process demo = pb.start();

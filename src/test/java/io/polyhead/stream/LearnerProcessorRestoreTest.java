@@ -53,8 +53,10 @@ class LearnerProcessorRestoreTest {
 
         StreamOptions options = StreamOptions.defaults()
                 .withParser(StreamOptions.defaults().parser().withMaxRecordBytes(200));
+        io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
         LearnerProcessor processor = new LearnerProcessor(
-                LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), options, new SimpleMeterRegistry(), new io.polyhead.model.ReplicaGroup(), null);
+                LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), options, new SimpleMeterRegistry(),
+                group, null, new io.polyhead.observe.LearningWatch(group, 0));
         processor.init(context);
         assertEquals("2", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8),
                 "two events kept waiting");

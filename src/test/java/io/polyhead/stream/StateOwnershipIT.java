@@ -73,7 +73,7 @@ class StateOwnershipIT {
                 }
             }
             InstanceProcess run = InstanceProcess.start(log, "run", "-b", bootstrap, "--state-dir", state.toString(),
-                    "--application-id", "polyhead-owner", "--hidden", "16", "--status-every", "250ms");
+                    "--application-id", "polyhead-owner", "--hidden", "16", "--status-every", "250ms", "--http-port", "0");
             try {
                 LayoutBench.awaitAssignment(List.of(run), 1, line -> { });
                 return read(bootstrap);

@@ -284,7 +284,7 @@ abstract class StreamTestBase {
      */
     static String[] runArgs(Path stateDir, String applicationId, String... more) {
         List<String> args = new ArrayList<>(List.of("run", "-b", bootstrap, "--state-dir", stateDir.toString(),
-                "--application-id", applicationId, "--hidden", "32,32"));
+                "--application-id", applicationId, "--hidden", "32,32", "--http-port", "0"));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }
