@@ -59,6 +59,8 @@ public final class LearningWatch {
     private int latencyCount;
     private int latencyNext;
     private long trained;
+    private long arrived;
+    private long evictedTasks;
     private long predictedOnly;
     private long trunkParameters;
     private double trunkRate = Double.NaN;
@@ -158,8 +160,11 @@ public final class LearningWatch {
                 } else {
                     predictedOnly++;
                 }
-                if (p.newTask() && created != null) {
-                    created.increment();
+                if (p.newTask()) {
+                    arrived++;
+                    if (created != null) {
+                        created.increment();
+                    }
                 }
                 if (w.arrivedHere && p.loss() != null && early10 != null) {
                     long labels = w.metrics.labeled();
@@ -221,6 +226,7 @@ public final class LearningWatch {
         synchronized (this) {
             tasks.remove(task);
             labelled.remove(task);
+            evictedTasks++;
             if (evicted != null) {
                 evicted.increment();
             }
@@ -361,8 +367,7 @@ public final class LearningWatch {
             }
         }
         return new ModelView(group.board().modelVersion(), group.board().replicas(), (long) parameterCount(),
-                trunkParameters, TaskView.finite(trunkRate), tasks.size(), (long) (created == null ? 0 : created.count()),
-                (long) (evicted == null ? 0 : evicted.count()), Map.copyOf(startsTaken), trained, predictedOnly,
+                trunkParameters, TaskView.finite(trunkRate), tasks.size(), arrived, evictedTasks, Map.copyOf(startsTaken), trained, predictedOnly,
                 newTasks == 0 ? null : newTaskFirst10 / newTasks, quantile(recent, 0.5), quantile(recent, 0.99),
                 group.waiting().values().stream().mapToInt(Integer::intValue).sum(), TaskView.finite(group.maxDrift()),
                 TaskView.finite(group.board().secondsSinceOthers()));
