@@ -110,8 +110,21 @@ final class Observability implements AutoCloseable {
         if (api == null) {
             return null;
         }
-        api.serve(registry, watch, streams);
-        return host + ":" + api.port();
+        String advertised = advertisedHost() + ":" + api.port();
+        api.serve(registry, watch, streams, advertised);
+        return advertised;
+    }
+
+    /** Where other instances reach this one: the host listened on, or this machine's name when that is any. */
+    private String advertisedHost() {
+        if (!host.equals("0.0.0.0") && !host.equals("::")) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /** Adds the application's Kafka Streams and client meters. */

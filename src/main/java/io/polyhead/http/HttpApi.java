@@ -62,6 +62,7 @@ public final class HttpApi implements AutoCloseable {
     private PrometheusMeterRegistry registry;
     private LearningWatch watch;
     private Supplier<KafkaStreams> streams;
+    private String advertised;
 
     private HttpApi(HttpServer server, String host) {
         this.server = server;
@@ -88,10 +89,13 @@ public final class HttpApi implements AutoCloseable {
     /**
      * Starts answering.
      *
-     * @param streams the running application, or null while it starts (then {@code /health} says not ready)
+     * @param streams    the running application, or null while it starts (then {@code /health} says not ready)
+     * @param advertised {@code host:port} this instance advertises as {@code application.server}
      */
-    public HttpApi serve(PrometheusMeterRegistry registry, LearningWatch watch, Supplier<KafkaStreams> streams) {
+    public HttpApi serve(PrometheusMeterRegistry registry, LearningWatch watch, Supplier<KafkaStreams> streams,
+                         String advertised) {
         this.registry = registry;
+        this.advertised = advertised;
         this.watch = watch;
         this.streams = streams;
         server.createContext("/", this::handle);
@@ -112,7 +116,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** The address of the live page. */
     public String address() {
-        return "http://" + host + ":" + port() + "/";
+        return "http://" + (advertised != null ? advertised : host + ":" + port()) + "/";
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -237,8 +241,7 @@ public final class HttpApi implements AutoCloseable {
         }
         for (StreamsMetadata m : app.metadataForAllStreamsClients()) {
             HostInfo h = m.hostInfo();
-            boolean self = h.port() == port() && (h.host().equals(host) || h.host().equals("localhost"));
-            if (h.port() > 0 && !self) {
+            if (h.port() > 0 && !(h.host() + ":" + h.port()).equals(advertised)) {
                 out.add(h);
             }
         }
