@@ -1,9 +1,13 @@
 package io.polyhead.bench;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.polyhead.event.Event;
 import io.polyhead.event.Prediction;
 import io.polyhead.model.LearnerConfig;
 import io.polyhead.model.MultiTaskLearner;
+import io.polyhead.model.ReplicaGroup;
+import io.polyhead.observe.LearningWatch;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +33,20 @@ public final class CoreBench {
 
     /** Runs a fresh learner of {@code config} over {@code events} and times it (admission included). */
     public static Result run(String name, LearnerConfig config, List<Event> events) {
-        MultiTaskLearner learner = new MultiTaskLearner(config);
+        return run(name, config, events, false);
+    }
+
+    /**
+     * As {@link #run(String, LearnerConfig, List)}; with {@code metrics}, every batch also goes through a
+     * {@link LearningWatch} registered in a Prometheus registry, as in the stream layer, and a scrape is
+     * taken every second (the cost a scraped instance pays).
+     */
+    public static Result run(String name, LearnerConfig config, List<Event> events, boolean metrics) {
+        ReplicaGroup group = new ReplicaGroup();
+        MultiTaskLearner learner = new MultiTaskLearner(config, group);
+        PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        LearningWatch watch = metrics ? new LearningWatch(group, LearningWatch.DEFAULT_TOP_TASKS).bindTo(registry) : null;
+        long lastScrape = System.nanoTime();
         int bs = config.batchSize();
         List<Event> batch = new ArrayList<>(bs);
         double[] losses = new double[events.size()];
@@ -42,17 +59,30 @@ public final class CoreBench {
             }
             batch.add(e);
             if (batch.size() == bs) {
-                for (Prediction p : learner.learn(batch)) {
-                    losses[k++] = p.loss() == null ? Double.NaN : p.loss();
-                }
+                k = learn(learner, batch, watch, losses, k);
                 batch.clear();
+                if (metrics && System.nanoTime() - lastScrape > 1_000_000_000L) {
+                    watch.refresh();
+                    registry.scrape();
+                    lastScrape = System.nanoTime();
+                }
             }
         }
-        for (Prediction p : learner.learn(batch)) {
-            losses[k++] = p.loss() == null ? Double.NaN : p.loss();
-        }
+        k = learn(learner, batch, watch, losses, k);
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Result(name, bs, events.size(), seconds, mean(losses, 0, k), mean(losses, k / 2, k));
+    }
+
+    private static int learn(MultiTaskLearner learner, List<Event> batch, LearningWatch watch, double[] losses, int k) {
+        long t0 = System.nanoTime();
+        List<Prediction> out = learner.learn(batch);
+        if (watch != null) {
+            watch.batch("0_0", batch, out, learner, System.nanoTime() - t0);
+        }
+        for (Prediction p : out) {
+            losses[k++] = p.loss() == null ? Double.NaN : p.loss();
+        }
+        return k;
     }
 
     static double mean(double[] a, int from, int to) {

@@ -94,11 +94,18 @@ public final class EndToEndBench {
 
     /** Runs {@code topology} from the start of the input until {@code n} outputs are committed. */
     public Throughput throughput(String name, Topology topology, StreamOptions options, long n) throws Exception {
+        return throughput(name, topology, options, n, streams -> { });
+    }
+
+    /** As {@link #throughput(String, Topology, StreamOptions, long)}, handing the application to {@code created} before it starts. */
+    public Throughput throughput(String name, Topology topology, StreamOptions options, long n,
+                                 java.util.function.Consumer<org.apache.kafka.streams.KafkaStreams> created) throws Exception {
         String appId = "polyhead-bench-" + UUID.randomUUID();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(options)) {
             long t0 = System.nanoTime();
             try (PolyheadStreams app = new PolyheadStreams(topology,
                     StreamsSettings.properties(client(), appId, stateDir.resolve(appId), 1))) {
+                created.accept(app.streams());
                 app.start(Duration.ofSeconds(60));
                 long seen = 0;
                 long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();

@@ -112,6 +112,22 @@ public final class BenchCommand implements Runnable {
                                 + "(the median of %d alternating pairs, shown above; all %.0f%%-%.0f%%)%n", bs,
                         100 * ratio(median), overheadPairs, 100 * ratio(pairs[0]), 100 * ratio(pairs[overheadPairs - 1]));
             }
+            for (int bs : new int[] {32, 256}) {
+                CoreBench.Result[][] pairs = new CoreBench.Result[overheadPairs][];
+                for (int k = 0; k < overheadPairs; k++) {
+                    pairs[k] = new CoreBench.Result[] {
+                        CoreBench.run("  metrics on, pair", base.toBuilder().batchSize(bs).build(), stream, true),
+                        CoreBench.run("  metrics off, pair", base.toBuilder().batchSize(bs).build(), stream, false)};
+                }
+                Arrays.sort(pairs, java.util.Comparator.comparingDouble(Core::ratio));
+                CoreBench.Result[] median = pairs[overheadPairs / 2];
+                print(median[0]);
+                print(median[1]);
+                out.printf(Locale.ROOT, "  metrics overhead at batch %d (every batch through the watch and its Prometheus "
+                                + "meters, a scrape every second): throughput with them is %.0f%% of without (median of %d "
+                                + "pairs; all %.0f%%-%.0f%%)%n", bs, 100 * ratio(median), overheadPairs,
+                        100 * ratio(pairs[0]), 100 * ratio(pairs[overheadPairs - 1]));
+            }
             if (!skipDl4j) {
                 List<Event> part = stream.subList(0, Math.min(events, peerEvents));
                 out.printf(Locale.ROOT, "%nside by side with the DL4J peer on the first %d events:%n", part.size());
@@ -230,11 +246,18 @@ public final class BenchCommand implements Runnable {
                         pass, events);
                 out.printf(Locale.ROOT, "pass-through topology: %d events in %.2f s = %.0f events/s%n", p.events(),
                         p.seconds(), p.eventsPerSecond());
-                var l = bench.throughput("learner", io.polyhead.stream.PolyheadTopology.build(config, learn, registry),
-                        learn, events);
+                var offGroup = new io.polyhead.model.ReplicaGroup();
+                var l = bench.throughput("learner", io.polyhead.stream.PolyheadTopology.build(config, learn, registry,
+                        offGroup, null, new io.polyhead.observe.LearningWatch(offGroup, 50)), learn, events);
                 out.printf(Locale.ROOT, "learner topology:      %d events in %.2f s = %.0f events/s%n", l.events(),
                         l.seconds(), l.eventsPerSecond());
                 out.printf(Locale.ROOT, "ratio learner / pass-through: %.2f%n", l.eventsPerSecond() / p.eventsPerSecond());
+                io.polyhead.stream.StreamOptions metered = bench.topics(run + ".events", run + ".metered");
+                bench.createTopics(metered, false);
+                var m = metered(bench, config, metered);
+                out.printf(Locale.ROOT, "learner with metrics:  %d events in %.2f s = %.0f events/s (Prometheus registry with "
+                        + "Polyhead's, Kafka's and the JVM's meters, scraped every second): %.0f%% of the learner without%n",
+                        m.events(), m.seconds(), m.eventsPerSecond(), 100 * m.eventsPerSecond() / l.eventsPerSecond());
 
                 io.polyhead.stream.StreamOptions lat = bench.topics(run + ".latency.events", run + ".latency");
                 bench.createTopics(lat, true);
@@ -249,6 +272,26 @@ public final class BenchCommand implements Runnable {
             } finally {
                 if (broker != null) {
                     broker.close();
+                }
+            }
+        }
+
+        /** The learner topology with every meter of {@code run} registered and scraped every second. */
+        private io.polyhead.bench.EndToEndBench.Throughput metered(io.polyhead.bench.EndToEndBench bench,
+                LearnerConfig config, io.polyhead.stream.StreamOptions options) throws Exception {
+            try (Observability observe = new Observability("127.0.0.1", 0, io.polyhead.observe.LearningWatch.DEFAULT_TOP_TASKS)) {
+                var group = new io.polyhead.model.ReplicaGroup();
+                var watch = observe.watch(group);
+                var scraper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+                scraper.scheduleAtFixedRate(() -> {
+                    watch.refresh();
+                    observe.registry.scrape();
+                }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+                try {
+                    return bench.throughput("learner, metrics on", io.polyhead.stream.PolyheadTopology.build(config, options,
+                            observe.registry, group, null, watch), options, events, observe::bindKafka);
+                } finally {
+                    scraper.shutdownNow();
                 }
             }
         }

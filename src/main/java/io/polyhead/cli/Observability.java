@@ -35,31 +35,25 @@ final class Observability implements AutoCloseable {
     /**
      * Keeps the scrape clean for {@code promtool check metrics}: Kafka's and the JVM's meters measured in
      * ns or ms under names that say so (Prometheus wants seconds; these have second-based twins or
-     * averages) are left out, gauges named {@code *.count} become plurals ({@code connection.count} to
-     * {@code connections}: only histograms and summaries may end in {@code _count}), and meters without
-     * a description get one naming their source.
+     * averages) and gauges named {@code *.count} (only histograms and summaries may end in {@code _count}:
+     * connection counts, the CPU count) are left out, and meters without a description get one. Left out
+     * rather than renamed: Kafka's binder looks its meters up by their own names at every refresh.
      */
     static final MeterFilter PROMTOOL_CLEAN = new MeterFilter() {
         @Override
         public MeterFilterReply accept(Meter.Id id) {
             List<String> parts = new ArrayList<>(List.of(id.getName().split("\\.")));
             parts.add(String.valueOf(id.getBaseUnit()));
-            return parts.contains("ns") || parts.contains("ms") || parts.contains("us") ? MeterFilterReply.DENY
-                    : MeterFilterReply.NEUTRAL;
+            boolean countGauge = id.getType() == Meter.Type.GAUGE && id.getName().endsWith(".count");
+            return countGauge || parts.contains("ns") || parts.contains("ms") || parts.contains("us")
+                    ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
         }
 
         @Override
         public Meter.Id map(Meter.Id id) {
-            String name = id.getName();
-            if (id.getType() == Meter.Type.GAUGE && name.endsWith(".count")) {
-                name = name.substring(0, name.length() - ".count".length()) + "s";
-            }
             String description = id.getDescription();
-            if (description == null || description.isBlank()) {
-                description = id.getName() + " (its source gives no description)";
-            }
-            return name.equals(id.getName()) && description.equals(id.getDescription()) ? id
-                    : new Meter.Id(name, Tags.of(id.getTags()), id.getBaseUnit(), description, id.getType());
+            return description != null && !description.isBlank() ? id : new Meter.Id(id.getName(), Tags.of(id.getTags()),
+                    id.getBaseUnit(), id.getName() + " (its source gives no description)", id.getType());
         }
     };
 

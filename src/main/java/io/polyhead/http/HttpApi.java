@@ -45,6 +45,8 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class HttpApi implements AutoCloseable {
     /** Refresh of the per-task meters' labels. */
     private static final long REFRESH_MS = 5000;
+    /** A sample of the live page's history. */
+    private static final long SAMPLE_MS = 2000;
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(2);
     private static final Map<String, String> PAGE_FILES = Map.of(
             "/", "index.html", "/index.html", "index.html", "/uPlot.iife.min.js", "uPlot.iife.min.js",
@@ -63,6 +65,7 @@ public final class HttpApi implements AutoCloseable {
     private LearningWatch watch;
     private Supplier<KafkaStreams> streams;
     private String advertised;
+    private final PageHistory history = new PageHistory();
 
     private HttpApi(HttpServer server, String host) {
         this.server = server;
@@ -106,6 +109,8 @@ public final class HttpApi implements AutoCloseable {
         }));
         server.start();
         refresher.scheduleWithFixedDelay(watch::refresh, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
+        refresher.scheduleAtFixedRate(() -> history.sample(System.currentTimeMillis(), watch.model(), deadLetters(),
+                watch.tasks(PageHistory.CHARTED_TASKS)), 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -145,13 +150,15 @@ public final class HttpApi implements AutoCloseable {
                 } else {
                     sendJson(ex, 200, task);
                 }
+            } else if (path.equals("/api/history")) {
+                sendJson(ex, 200, history.toJson(JSON));
             } else if (path.equals("/api/model")) {
                 sendJson(ex, 200, model());
             } else if (PAGE_FILES.containsKey(path)) {
                 page(ex, PAGE_FILES.get(path));
             } else {
                 send(ex, 404, "application/json", error("no such path: " + path
-                        + " (served: /, /metrics, /health, /api/tasks, /api/tasks/{id}, /api/model)"));
+                        + " (served: /, /metrics, /health, /api/tasks, /api/tasks/{id}, /api/model, /api/history)"));
             }
         } catch (RuntimeException e) {
             send(ex, 500, "application/json", error(e.toString()));
@@ -216,8 +223,7 @@ public final class HttpApi implements AutoCloseable {
         ObjectNode body = JSON.valueToTree(watch.model());
         KafkaStreams app = streams.get();
         body.put("streams", app == null ? "STARTING" : app.state().name());
-        body.put("deadLetters", (long) registry.find("polyhead.dead.letters").counters().stream()
-                .mapToDouble(c -> c.count()).sum());
+        body.put("deadLetters", deadLetters());
         ArrayNode instances = JSON.createArrayNode();
         List<String> owned = new ArrayList<>();
         if (app != null) {
@@ -230,6 +236,10 @@ public final class HttpApi implements AutoCloseable {
         body.set("instances", instances);
         body.set("ownedPartitions", JSON.valueToTree(owned));
         return body;
+    }
+
+    private long deadLetters() {
+        return (long) registry.find("polyhead.dead.letters").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     /** The other instances of the application that serve HTTP. */

@@ -340,9 +340,14 @@ public final class LearningWatch {
     }
 
     /** Every task this instance holds, busiest first. */
-    public synchronized List<TaskView> tasks() {
-        List<TaskView> out = new ArrayList<>(tasks.size());
-        for (String task : busiest(tasks.size())) {
+    public List<TaskView> tasks() {
+        return tasks(Integer.MAX_VALUE);
+    }
+
+    /** The {@code limit} busiest tasks this instance holds, busiest first. */
+    public synchronized List<TaskView> tasks(int limit) {
+        List<TaskView> out = new ArrayList<>(Math.min(limit, tasks.size()));
+        for (String task : busiest(limit)) {
             out.add(tasks.get(task).view());
         }
         return out;

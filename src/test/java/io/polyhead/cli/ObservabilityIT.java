@@ -160,6 +160,10 @@ class ObservabilityIT {
         JsonNode one = get("api/tasks/" + URLEncoder.encode(busiest, StandardCharsets.UTF_8));
         assertEquals(busiest, one.path("task").asText());
         assertTrue(one.path("accuracy").asDouble() > 0.5, "hyperplane tasks are learned: " + one);
+        JsonNode history = get("api/history");
+        assertTrue(history.path("t").size() >= 2, "the page's history is sampled: " + history);
+        assertEquals(history.path("t").size(), history.path("eventsPerSecond").size());
+        assertTrue(history.path("loss").size() > 0, history.toString());
         HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/tasks/no-such-task"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());

@@ -280,11 +280,14 @@ abstract class StreamTestBase {
 
     /**
      * The arguments of a child {@code polyhead run} against this class's broker: a state dir of its own, the
-     * application id, a small trunk (32, 32), then {@code more}.
+     * application id, a small trunk (32, 32), no HTTP port unless {@code more} gives one, then {@code more}.
      */
     static String[] runArgs(Path stateDir, String applicationId, String... more) {
         List<String> args = new ArrayList<>(List.of("run", "-b", bootstrap, "--state-dir", stateDir.toString(),
-                "--application-id", applicationId, "--hidden", "32,32", "--http-port", "0"));
+                "--application-id", applicationId, "--hidden", "32,32"));
+        if (!List.of(more).contains("--http-port")) {
+            args.addAll(List.of("--http-port", "0"));
+        }
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }
