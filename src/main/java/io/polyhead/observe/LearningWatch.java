@@ -12,6 +12,7 @@ import io.polyhead.event.Prediction;
 import io.polyhead.model.MultiTaskLearner;
 import io.polyhead.model.ReplicaGroup;
 import io.polyhead.model.TaskHead;
+import io.polyhead.model.TaskState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -221,6 +222,31 @@ public final class LearningWatch {
         }
     }
 
+    /**
+     * A replica restored its tasks from the stores (a restart, or a partition that moved here): they are
+     * listed at once, with the events and labels the model had counted, the head's rate and start. Their
+     * losses start again from the next label (the stores keep the model, not its history).
+     */
+    public synchronized void restored(String replica, MultiTaskLearner learner) {
+        for (Map.Entry<String, TaskState> e : learner.tasks().entrySet()) {
+            if (tasks.containsKey(e.getKey())) {
+                continue;
+            }
+            TaskWatch w = new TaskWatch(e.getKey());
+            w.replica = replica;
+            w.restoredEvents = e.getValue().events();
+            w.restoredType = e.getValue().type();
+            TaskHead h = learner.heads().get(e.getKey());
+            if (h != null) {
+                w.restoredLabels = h.trunkHead().labeledEvents();
+                w.headRate = h.trunkHead().meanRate();
+                w.start = h.startTaken() == null ? null : h.startTaken().jsonName();
+            }
+            w.lastSeenMs = e.getValue().lastSeen();
+            tasks.put(e.getKey(), w);
+        }
+    }
+
     /** An idle task was evicted by its replica. */
     public void evicted(String task) {
         synchronized (this) {
@@ -273,7 +299,7 @@ public final class LearningWatch {
 
     private List<String> busiest(int n) {
         return tasks.values().stream()
-                .sorted(Comparator.comparingLong((TaskWatch w) -> w.metrics.events()).reversed()
+                .sorted(Comparator.comparingLong(TaskWatch::events).reversed()
                         .thenComparing(w -> w.metrics.task()))
                 .limit(n).map(w -> w.metrics.task()).toList();
     }
@@ -391,6 +417,7 @@ public final class LearningWatch {
         long events;
         long labels;
         double lossSum;
+        long lossLabels;
         double recentSum;
         long recentCount;
         double correct;
@@ -407,11 +434,12 @@ public final class LearningWatch {
         }
 
         void add(TaskWatch w) {
-            events += w.metrics.events();
+            events += w.events();
+            labels += w.labels();
             long l = w.metrics.labeled();
-            labels += l;
             if (l > 0) {
                 lossSum += w.metrics.meanLoss() * l;
+                lossLabels += l;
                 recentSum += w.recentSum();
                 recentCount += w.recentCount();
                 if (!Double.isNaN(w.metrics.accuracy())) {
@@ -432,7 +460,7 @@ public final class LearningWatch {
         }
 
         double loss() {
-            return labels == 0 ? Double.NaN : lossSum / labels;
+            return lossLabels == 0 ? Double.NaN : lossSum / lossLabels;
         }
 
         double accuracy() {

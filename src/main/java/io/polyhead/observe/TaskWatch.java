@@ -26,6 +26,10 @@ final class TaskWatch {
     double headRate = Double.NaN;
     String start;
     long lastSeenMs;
+    /** What the model knew of the task when its replica was restored here (a restart, a move). */
+    long restoredEvents;
+    long restoredLabels;
+    TaskType restoredType;
 
     TaskWatch(String task) {
         this.metrics = new TaskMetrics(task);
@@ -64,6 +68,15 @@ final class TaskWatch {
         return recentCount == 0 || metrics.type() == TaskType.REGRESSION ? Double.NaN : (double) recentRight / recentCount;
     }
 
+    /** Events of the task: those the restored model had counted, and those predicted here since. */
+    long events() {
+        return restoredEvents + metrics.events();
+    }
+
+    long labels() {
+        return restoredLabels + metrics.labeled();
+    }
+
     double recentSum() {
         return recentSum;
     }
@@ -73,8 +86,8 @@ final class TaskWatch {
     }
 
     TaskView view() {
-        return new TaskView(metrics.task(), replica, metrics.type() == null ? null : metrics.type().jsonName(),
-                metrics.events(), metrics.labeled(), TaskView.finite(recentLoss()), TaskView.finite(metrics.meanLoss()),
+        TaskType type = metrics.type() != null ? metrics.type() : restoredType;
+        return new TaskView(metrics.task(), replica, type == null ? null : type.jsonName(), events(), labels(), TaskView.finite(recentLoss()), TaskView.finite(metrics.meanLoss()),
                 TaskView.finite(metrics.accuracy()), TaskView.finite(recentAccuracy()),
                 arrivedHere && metrics.hasAtLeast(1) ? TaskView.finite(metrics.first10Loss()) : null,
                 arrivedHere && metrics.hasAtLeast(1) ? TaskView.finite(metrics.first20Loss()) : null,

@@ -129,6 +129,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             throw new IllegalStateException("cannot restore the model from its stores: " + e.getMessage(), e);
         }
         learner.rebuildPriors();
+        watch.restored(replica, learner);
         synchronized (group) {
             // The replicas of this instance see this one's restored part at once.
             published = learner.publish(replica);

@@ -139,6 +139,28 @@ class LearningWatchTest {
     }
 
     @Test
+    void aRestoredReplicaListsItsTasksAtOnceWithTheCountsTheModelKept() {
+        ReplicaGroup group = new ReplicaGroup();
+        MultiTaskLearner learner = new MultiTaskLearner(LearnerConfig.defaults().toBuilder().hidden(4).batchSize(64)
+                .build(), group);
+        List<Event> events = stream(3, 30, 9);
+        for (Event e : events) {
+            assertNull(learner.admit(e));
+        }
+        learner.learn(events);
+        LearningWatch moved = new LearningWatch(group, 10); // the instance the partition moved to
+        moved.restored("0_2", learner);
+        assertEquals(3, moved.tasks().size());
+        TaskView t = moved.task("task-2");
+        assertEquals("0_2", t.replica());
+        assertEquals(21, t.events(), "task-2 had 1 + 2 * 30 / 3 events");
+        assertEquals(21, t.labels());
+        assertEquals("binary", t.type());
+        assertNull(t.loss(), "losses start again from the next label");
+        assertNull(t.first10Loss(), "the task did not arrive here");
+    }
+
+    @Test
     void unboundTheWatchKeepsFiguresWithoutMeters() {
         LearningWatch watch = watched(stream(3, 30, 5), null, 10);
         assertEquals(3, watch.tasks().size());

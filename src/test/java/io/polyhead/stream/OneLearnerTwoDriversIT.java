@@ -49,6 +49,7 @@ class OneLearnerTwoDriversIT extends StreamTestBase {
 
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
+        p.put("max.in.flight.requests.per.connection", 1); // see EventProducer
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (Event e : events) {

@@ -65,6 +65,7 @@ class StateOwnershipIT {
                     GeneratorOptions.defaults().withTasks(4).withDim(8).withKind(kind).withSeed(9));
             Properties p = new Properties();
             p.put("bootstrap.servers", bootstrap);
+            p.put("max.in.flight.requests.per.connection", 1); // see EventProducer
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                     new ByteArraySerializer())) {
                 for (int i = 0; i < EVENTS; i++) {

@@ -92,7 +92,11 @@ abstract class StreamTestBase {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // One request in flight: see EventProducer (a batch to a just-created partition was lost otherwise).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Exception> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
@@ -103,8 +107,18 @@ abstract class StreamTestBase {
                 byte[] value = i % 100 == 99 ? ("garbage " + id).getBytes(StandardCharsets.UTF_8)
                         : EventJson.toBytes(withId);
                 byte[] key = i % 7 == 3 ? null : e.task().getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(o.eventsTopic(), key, value));
+                producer.send(new ProducerRecord<>(o.eventsTopic(), key, value), (m, error) -> {
+                    if (error != null) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, error);
+                    }
+                });
             }
+        }
+        // An input the test could not write is the test's failure, not the learner's: say so.
+        if (failed.get() > 0) {
+            throw new AssertionError("the test's producer could not write " + failed.get() + " of " + n + " inputs",
+                    firstFailure.get());
         }
         return ids;
     }
