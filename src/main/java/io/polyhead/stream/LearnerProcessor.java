@@ -63,6 +63,13 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private MultiTaskLearner learner;
     private EventParser parser;
     private final List<Event> batch = new ArrayList<>();
+    /**
+     * The input records' timestamps, in the batch's order: a prediction carries its input record's timestamp
+     * (as Kafka Streams would), not the event's own, which may be years old in a replay; retention and
+     * segment rolling go by record timestamps, and outputs stamped a year back were deleted before they
+     * were read.
+     */
+    private final List<Long> recordTimes = new ArrayList<>();
     private final List<Record<byte[], byte[]>> unrestorable = new ArrayList<>();
     /** The pending entries the restore kept, as stored: written back to consecutive slots if any were dropped. */
     private final List<byte[]> keptEntries = new ArrayList<>();
@@ -144,6 +151,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         parser = new EventParser(options.parser().withInputDim(learner.inputDim()));
         batch.clear();
+        recordTimes.clear();
         int waiting = pendingCount();
         keptEntries.clear();
         for (int slot = 0; slot < waiting; slot++) {
@@ -158,6 +166,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                 reason = learner.admit(event);
                 if (reason == null) {
                     batch.add(event);
+                    recordTimes.add(recordTimestamp);
                     keptEntries.add(stored);
                     continue;
                 }
@@ -224,6 +233,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                 .put(value).array());
         pendingStore.put(COUNT_KEY, Integer.toString(slot + 1).getBytes(StandardCharsets.UTF_8));
         batch.add(event);
+        recordTimes.add(record.timestamp());
         if (batch.size() >= learnerConfig.batchSize()) {
             learnBatch();
         } else {
@@ -261,7 +271,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         for (int i = 0; i < out.size(); i++) {
             Prediction p = out.get(i);
             context.forward(new Record<>(p.task().getBytes(StandardCharsets.UTF_8), PredictionJson.write(p),
-                    batch.get(i).timestamp()), PolyheadTopology.PREDICTIONS_SINK);
+                    recordTimes.get(i)), PolyheadTopology.PREDICTIONS_SINK);
         }
         trunkStore.put(TRUNK_KEY, ModelCodec.encodeTrunk(learner));
         for (String key : learner.lastTouched()) {
@@ -270,6 +280,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         pendingStore.put(COUNT_KEY, "0".getBytes(StandardCharsets.UTF_8));
         watch.batch(replica, batch, out, learner, System.nanoTime() - t0);
         batch.clear();
+        recordTimes.clear();
         group.noteWaiting(replica, 0);
         long now = context.currentSystemTimeMs();
         if (now - lastSentMs >= (group.board().othersWithin(OTHERS_RECENT_NANOS) ? options.syncIntervalMs()

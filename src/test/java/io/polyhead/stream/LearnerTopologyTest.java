@@ -59,6 +59,23 @@ class LearnerTopologyTest {
     }
 
     @Test
+    void aPredictionCarriesItsInputRecordsTimestampNotTheEventsOwn() {
+        try (TopologyHarness h = new TopologyHarness(CONFIG, StreamOptions.defaults())) {
+            // A replay: events stamped a year before they are produced. Outputs stamped like them were
+            // deleted by retention before anyone read them (topics keep 7 days by record timestamp).
+            for (int i = 0; i < 4; i++) {
+                h.send(i % 2 == 0 ? "a" : null, event("a", "[1, 2, 3]", "\"label\": 5, \"timestamp\": 1732838400000"));
+            }
+            List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> out = h.predictions.readRecordsToList();
+            assertEquals(4, out.size());
+            for (var r : out) {
+                assertTrue(r.timestamp() >= java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli(),
+                        "the record's timestamp, not the event's 2024 one: " + r.timestamp());
+            }
+        }
+    }
+
+    @Test
     void unkeyedEventsAreRekeyedByTask() {
         try (TopologyHarness h = new TopologyHarness(CONFIG, StreamOptions.defaults())) {
             h.send((String) null, event("sensor-1", "[1, 2, 3]", "\"label\": 1"));

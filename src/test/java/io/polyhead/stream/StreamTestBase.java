@@ -250,6 +250,8 @@ abstract class StreamTestBase {
                 }
                 Map<org.apache.kafka.common.TopicPartition, Long> outEnd = c.endOffsets(out);
                 sb.append("  output partitions' end offsets (read_uncommitted): ").append(outEnd).append('\n');
+                // A start above 0 means retention deleted outputs (records carrying old timestamps).
+                sb.append("  output partitions' start offsets: ").append(c.beginningOffsets(out)).append('\n');
                 // Were the missing inputs' outputs written at all (in a transaction that was then aborted)?
                 c.assign(out);
                 c.seekToBeginning(out);
