@@ -28,7 +28,7 @@ public final class InstanceProcess implements AutoCloseable {
     /** Starts {@code polyhead ARGS...} with its output (stdout and stderr) in {@code log}. */
     public static InstanceProcess start(Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g"));
+                "-Xmx1g", "-Dorg.slf4j.simpleLogger.logFile=System.err")); // its log lines in its output, with the rest
         // More logging for an investigation: -Dpolyhead.child.jvm="-Dorg.slf4j.simpleLogger.log.X=debug ..."
         for (String option : System.getProperty("polyhead.child.jvm", "").trim().split("\\s+")) {
             if (!option.isEmpty()) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /** {@code polyhead bench}: benchmarks that print figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks that print figures (run with OMP_NUM_THREADS=1, as ./polyhead sets it).",
+        description = "Benchmarks that print figures (run them with OMP_NUM_THREADS=1; the polyhead launcher sets it).",
         subcommands = {BenchCommand.Core.class, BenchCommand.EndToEnd.class, BenchTrackingCommand.class,
             BenchMetaCommand.class, BenchRealCommand.class})
 public final class BenchCommand implements Runnable {

@@ -80,6 +80,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rows", paramLabel = "N", defaultValue = "15", description = "Task rows in the live view.")
     int rows;
 
+    @Option(names = "--fresh", description = "Start over: remove the broker data and the learner's state an earlier "
+            + "demo left (--broker-data-dir, --state-dir) before starting. Without it a demo resumes from them.")
+    boolean fresh;
+
     @Option(names = "--plain", description = "Print the view as plain lines every 5 s instead of refreshing in place.")
     boolean plain;
 
@@ -117,14 +121,26 @@ public final class DemoCommand implements Callable<Integer> {
         try (GracefulStop ctrlC = new GracefulStop("polyhead-demo-shutdown", 60, () -> stopping.set(true));
                 Observability observe = stream.observability(spec.commandLine());
                 StreamRuntime runtime = new StreamRuntime()) {
+            if (!stream.logFile.equals("-")) {
+                out.println("log lines: " + stream.logFile + " (--log-file - shows them here)");
+            }
+            boolean resuming = !kafka.hasCluster() && earlierRun(fresh, out);
             runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
             StreamOptions options = runtime.ensureTopics(stream.toStreamOptions(config.inputDim()), stream.partitions, out);
+            out.printf(Locale.ROOT, "starting the learner (%.1f s): Kafka Streams joins its group, gets its %d "
+                    + "partitions and opens their stores ...%n", (System.nanoTime() - start) / 1e9, options.partitions());
             PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,
                     stream.threads, stream.standbys, observe, out);
-            out.printf(Locale.ROOT, "learner running on %s; producing %s events at %.0f/s (%s)%n",
-                    runtime.bootstrapServers(), name.cliName(), rate, events > 0 ? events + " events" : "until Ctrl-C");
+            out.printf(Locale.ROOT, "learner running on %s (%.1f s); producing %s events at %.0f/s (%s); the first "
+                    + "seconds are slower (small batches, a cold JIT)%n", runtime.bootstrapServers(),
+                    (System.nanoTime() - start) / 1e9, name.cliName(), rate, events > 0 ? events + " events" : "until Ctrl-C");
             if (observe.page() != null) {
                 out.println("live page: " + observe.page() + " (Prometheus metrics: " + observe.page() + "metrics)");
+            }
+            if (resuming) {
+                io.polyhead.observe.ModelView m = observe.watch().model();
+                out.printf(Locale.ROOT, "resumed an earlier demo: model version %d, %d tasks known (their names are no "
+                        + "longer new: --fresh starts over)%n", m.version(), m.liveTasks());
             }
             Thread watcher = watch(runtime.client(), options, view, stop, stopping);
             Properties client = runtime.client();
@@ -153,10 +169,16 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                 }
                 producer.flush();
-                if (events > 0) {
+                // A finite run waits for every output; a stopped one drains for a few seconds, then says what is left.
+                if (events > 0 || stopping.get()) {
                     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                    while (!stopping.get() && view.predictions() + view.deadLetters() < produced
-                            && System.nanoTime() < deadline) {
+                    boolean announced = false;
+                    while (view.predictions() + view.deadLetters() < produced && System.nanoTime() < deadline) {
+                        if (stopping.get() && !announced) {
+                            announced = true;
+                            deadline = Math.min(deadline, System.nanoTime() + Duration.ofSeconds(10).toNanos());
+                            out.println("stopping: waiting up to 10 s for the predictions of the events already produced");
+                        }
                         Thread.sleep(200);
                         if (System.nanoTime() - lastRender > 1_000_000_000L) {
                             show(view, produced, live, System.nanoTime() - start);
@@ -174,6 +196,37 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * With {@code fresh}, removes what an earlier demo left; otherwise says whether there is any. Returns
+     * whether this demo resumes from an earlier one.
+     */
+    private boolean earlierRun(boolean fresh, PrintStream out) throws java.io.IOException {
+        boolean earlier = nonEmpty(stream.brokerDataDir) || nonEmpty(stream.stateDir);
+        if (earlier && fresh) {
+            for (java.nio.file.Path d : List.of(stream.brokerDataDir, stream.stateDir)) {
+                if (java.nio.file.Files.exists(d)) {
+                    try (var walk = java.nio.file.Files.walk(d)) {
+                        for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            java.nio.file.Files.delete(p);
+                        }
+                    }
+                }
+            }
+            out.println("--fresh: removed " + stream.brokerDataDir + " and " + stream.stateDir);
+            return false;
+        }
+        return earlier;
+    }
+
+    private static boolean nonEmpty(java.nio.file.Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var list = java.nio.file.Files.list(dir)) {
+            return list.findAny().isPresent();
+        }
     }
 
     private void show(LiveView view, long produced, boolean live, long elapsedNanos) {

@@ -73,8 +73,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     PrintStream out = System.out;
     PrintStream err = System.err;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        UserErrors.readableFile(spec, "FILE", file, true);
+        if (load != null) {
+            UserErrors.readableFile(spec, "--load", load.toString(), false);
+        }
         MultiTaskLearner learner = load != null ? LearnerSnapshot.load(load)
                 : new MultiTaskLearner(learnerOptions.toConfig());
         PrequentialMetrics metrics = new PrequentialMetrics();
@@ -89,10 +96,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         };
         PrequentialRun run = new PrequentialRun(learner, metrics, sink);
+        JsonlEvaluator.InputNotes notes = new JsonlEvaluator.InputNotes();
         Progress progress = new Progress(err, quiet ? Long.MAX_VALUE : 2000);
         try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
             JsonlEvaluator.evaluate(in, run, learner.inputDim(), lines -> progress.tick(() -> String.format(Locale.ROOT,
-                    "%d lines, %.0f events/s, loss %.4f", lines, lines / progress.seconds(), metrics.meanLoss())));
+                    "%d lines, %.0f events/s, loss %.4f", lines, lines / progress.seconds(), metrics.meanLoss())), notes);
         } finally {
             if (predictionOut != null) {
                 predictionOut.close();
@@ -111,6 +119,28 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + (r.model().nonFinite() != null ? r.model().nonFinite() : "the mean loss") + "); its figures cannot be trusted"
                     + (save != null ? " and no snapshot was saved" : ""));
             return 1;
+        }
+        if (!notes.unknownFields().isEmpty()) {
+            // Allowed by the contract, and so silent in the figures: a misspelt "lable" would make events unlabeled.
+            err.println("polyhead evaluate: note: fields the contract does not define were ignored: " + notes.unknownFields()
+                    + " (events carrying each)");
+        }
+        if (notes.blankLines() > 0) {
+            err.println("polyhead evaluate: note: " + notes.blankLines() + " blank line" + (notes.blankLines() == 1 ? "" : "s")
+                    + " skipped");
+        }
+        long accepted = r.overall().events();
+        long rejected = r.overall().rejected();
+        if (accepted == 0 && rejected > 0) {
+            // Nothing was learned: that is not a success, whatever else was printed.
+            err.println("polyhead evaluate: every line was rejected (" + rejected + "), nothing was learned; reasons: "
+                    + metrics.rejections() + (metrics.rejectionExamples().isEmpty() ? ""
+                    : "; first: " + metrics.rejectionExamples().get(0)));
+            return 1;
+        }
+        if (rejected > accepted) {
+            err.println("polyhead evaluate: note: most lines were rejected (" + rejected + " of " + (accepted + rejected)
+                    + "); reasons: " + metrics.rejections());
         }
         if (save != null) {
             LearnerSnapshot.save(learner, save);

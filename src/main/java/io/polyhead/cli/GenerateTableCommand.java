@@ -189,17 +189,4 @@ public final class GenerateTableCommand implements Callable<Integer> {
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
     }
-
-    /**
-     * Prints a usage error of this command as one line (the usage, with its examples, is long:
-     * {@code --help} shows it), with picocli's suggestions for a mistyped option. Exit code 2.
-     */
-    static int shortError(ParameterException ex) {
-        PrintWriter err = ex.getCommandLine().getErr();
-        boolean syntax = ex instanceof CommandLine.MissingParameterException;
-        err.println(ex.getMessage() + (syntax ? " (see 'polyhead generate table --help')" : ""));
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        err.flush();
-        return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
-    }
 }

@@ -82,6 +82,26 @@ public final class LearnerOptions {
 
     /** The configuration these options describe; the errors name the bad value. */
     public LearnerConfig toConfig() {
+        try {
+            return build();
+        } catch (IllegalArgumentException e) {
+            throw new UserErrors.UserError(optionOf(e.getMessage()) + e.getMessage());
+        }
+    }
+
+    /** The option a setting's refusal is about, from the learner's words for it ("batch size must ..."). */
+    private static String optionOf(String message) {
+        String[][] settings = {{"input dimension", "--input-dim"}, {"hidden widths", "--hidden"},
+            {"batch size", "--batch-size"}, {"trunk learning rate", "--lr"}, {"head learning rate", "--head-lr"}};
+        for (String[] s : settings) {
+            if (message.startsWith(s[0])) {
+                return s[1] + ": ";
+            }
+        }
+        return "";
+    }
+
+    private LearnerConfig build() {
         return DEFAULTS.toBuilder()
                 .model(model)
                 .inputDim(inputDim)

@@ -103,5 +103,11 @@ final class LiveView {
                 metrics.meanLoss(0, (int) metrics.labeled() / 2), metrics.secondHalfLoss());
         out.printf(Locale.ROOT, "mean loss over each task's first 10 events %.4f, first 20 %.4f%n",
                 metrics.meanEarlyLoss(TaskMetrics.EARLY_SHORT, 0), metrics.meanEarlyLoss(TaskMetrics.EARLY_LONG, 0));
+        long missing = produced - metrics.events() - deadLetters;
+        if (missing > 0) {
+            // Not lost: committed offsets keep them, and the next run (it resumes from data/) predicts them.
+            out.printf(Locale.ROOT, "%d events were still in flight when the demo stopped (produced, not yet predicted); "
+                    + "they stay in polyhead.events, and the next demo predicts them%n", missing);
+        }
     }
 }

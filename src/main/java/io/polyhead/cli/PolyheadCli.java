@@ -29,22 +29,107 @@ import picocli.CommandLine.Command;
         })
 public final class PolyheadCli implements Runnable {
 
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the stack trace of any error, mistakes in the command line included.")
+    boolean verbose;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        routeLogs(args);
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * {@code run} and {@code demo} write the log lines of Kafka's clients, of the embedded broker and of
+     * Polyhead's own classes to a file ({@code --log-file}, default {@value StreamLayerOptions#LOG_FILE}; {@code -}
+     * for the terminal), so that the terminal shows what the command prints for its user. Set here, before
+     * any logger exists; an explicit {@code -Dorg.slf4j.simpleLogger.logFile} wins.
+     */
+    static void routeLogs(String[] args) {
+        String property = "org.slf4j.simpleLogger.logFile";
+        if (System.getProperty(property) != null || args.length == 0
+                || !(args[0].equals("run") || args[0].equals("demo"))) {
+            return;
+        }
+        String file = StreamLayerOptions.LOG_FILE;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--log-file") && i + 1 < args.length) {
+                file = args[i + 1];
+            } else if (args[i].startsWith("--log-file=")) {
+                file = args[i].substring("--log-file=".length());
+            }
+        }
+        if (file.equals("-")) {
+            return;
+        }
+        try {
+            java.nio.file.Path parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
+            System.setProperty(property, file);
+        } catch (java.io.IOException | RuntimeException e) {
+            // The log lines stay on the terminal; the command itself reports nothing wrong with that.
+        }
     }
 
     /** The configured command line, shared by {@link #main} and the tests. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PolyheadCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        CommandLine.IParameterExceptionHandler standard = cl.getParameterExceptionHandler();
-        // generate table's usage, with its examples, is long: its errors are one line
-        cl.setParameterExceptionHandler((ex, args) -> ex.getCommandLine().getCommand() instanceof GenerateTableCommand
-                ? GenerateTableCommand.shortError(ex) : standard.handleParseException(ex, args));
+        // A mistake is one line naming the option or file and the bad value, exit 2; stack traces are for bugs.
+        cl.setParameterExceptionHandler(UserErrors::parameterError);
+        cl.setExecutionExceptionHandler(UserErrors::executionError);
+        reflow(cl);
         return cl;
+    }
+
+    /**
+     * Lets picocli wrap the help texts: the descriptions are written as lines of source, so consecutive lines
+     * join into paragraphs (a blank line, an indented line such as an example, or a bullet starts a new one),
+     * and each command's summary in the command list is its first sentence, not its first source line.
+     */
+    static void reflow(CommandLine cl) {
+        CommandLine.Model.UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
+        java.util.List<String> paragraphs = new java.util.ArrayList<>();
+        StringBuilder current = null;
+        for (String line : usage.description()) {
+            boolean own = line.isBlank() || line.startsWith("  ") || line.startsWith("- ");
+            if (current != null && !own) {
+                current.append(' ').append(line.strip());
+                continue;
+            }
+            if (current != null) {
+                paragraphs.add(current.toString());
+                current = null;
+            }
+            if (line.isBlank() || line.startsWith("  ")) {
+                paragraphs.add(line);
+            } else {
+                current = new StringBuilder(line.strip());
+            }
+        }
+        if (current != null) {
+            paragraphs.add(current.toString());
+        }
+        usage.description(paragraphs.toArray(String[]::new));
+        if (usage.header().length == 0 && !paragraphs.isEmpty() && !(cl.getCommand() instanceof PolyheadCli)) {
+            usage.header(firstSentence(paragraphs.get(0)));
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            reflow(sub);
+        }
+    }
+
+    /** Up to the first ": " or ". ", as one sentence. */
+    static String firstSentence(String paragraph) {
+        int colon = paragraph.indexOf(": ");
+        int stop = paragraph.indexOf(". ");
+        int end = colon < 0 ? stop : stop < 0 ? colon : Math.min(colon, stop);
+        String s = end < 0 ? paragraph : paragraph.substring(0, end);
+        return s.endsWith(".") ? s : s + ".";
     }
 
     @Override

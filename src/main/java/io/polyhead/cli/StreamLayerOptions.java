@@ -73,6 +73,15 @@ final class StreamLayerOptions {
             description = "Data of the embedded broker (default ${DEFAULT-VALUE}); kept between runs.")
     Path brokerDataDir;
 
+    /** Where the log lines go by default (see {@link PolyheadCli#routeLogs}). */
+    static final String LOG_FILE = "data/polyhead.log";
+
+    @Option(names = "--log-file", paramLabel = "FILE", defaultValue = LOG_FILE,
+            description = "Log lines of Kafka's clients, the embedded broker and Polyhead's classes go here (default "
+                    + "${DEFAULT-VALUE}, appended); - shows them on the terminal. The terminal keeps what the command "
+                    + "prints: status, the live view, errors.")
+    String logFile;
+
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "9309",
             description = "HTTP port of the live page, /metrics (Prometheus), /health and /api (default "
                     + "${DEFAULT-VALUE}; 0 for none). Each instance on one machine needs its own.")

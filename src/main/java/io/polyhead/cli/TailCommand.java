@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
             "",
             "Reads committed records only (isolation.level=read_committed), so it shows what the "
                     + "exactly-once learner committed, never an aborted transaction. Starts at the end of "
-                    + "the topic unless --from-beginning. Runs until Ctrl-C, --max records or --timeout.",
+                    + "the topic unless --from-beginning. Runs until Ctrl-C, --max records, --timeout (in all) or --idle "
+                    + "(without a record).",
             "",
             "Formats:",
             "  table  aligned columns: task, id, type, prediction, score, label, loss,",
@@ -50,7 +51,7 @@ import picocli.CommandLine.Spec;
             "  polyhead tail -b 127.0.0.1:9092 --task task-003 --task task-007",
             "  polyhead tail -b 127.0.0.1:9092 --from-beginning --format jsonl --max 1000",
             "  polyhead tail -b 127.0.0.1:9092 -t polyhead.events.dlq --from-beginning \\",
-            "      --format jsonl --timeout 5",
+            "      --format jsonl --idle 5",
             "",
             "Without --group each run reads in a fresh consumer group and commits nothing.",
             "With --group it commits, and a later run in that group resumes where this one",
@@ -85,8 +86,12 @@ public final class TailCommand implements Callable<Integer> {
     Long max;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "Stop after SECONDS without a record to print (default: run until Ctrl-C).")
+            description = "Stop after SECONDS in all, whatever arrives (default: run until Ctrl-C).")
     Double timeout;
+
+    @Option(names = "--idle", paramLabel = "SECONDS",
+            description = "Stop after SECONDS without a record to print (default: wait for as long as it runs).")
+    Double idle;
 
     @Option(names = "--group", paramLabel = "GROUP",
             description = "Consumer group; its position is committed. Default: a fresh random group, nothing committed.")
@@ -108,6 +113,9 @@ public final class TailCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--timeout must be a positive number of seconds. Got: "
                     + timeout);
         }
+        if (idle != null && !(idle > 0)) {
+            throw new ParameterException(spec.commandLine(), "--idle must be a positive number of seconds. Got: " + idle);
+        }
         Set<String> only = tasks == null ? Set.of() : Set.copyOf(tasks);
         Properties props = kafka.requireCluster(spec.commandLine());
         PrintWriter out = spec.commandLine().getOut();
@@ -127,13 +135,28 @@ public final class TailCommand implements Callable<Integer> {
         });
         long printed = 0;
         try {
-            consumer.subscribe(List.of(topic));
+            if (group == null) {
+                // No group to join: read every partition directly, which answers at once (a fresh group's
+                // rebalance took 13-18 s before the first record).
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(pi -> new TopicPartition(topic, pi.partition())).toList();
+                consumer.assign(partitions);
+                if (fromBeginning) {
+                    consumer.seekToBeginning(partitions);
+                } else {
+                    consumer.seekToEnd(partitions);
+                }
+                partitions.forEach(consumer::position);
+            } else {
+                consumer.subscribe(List.of(topic));
+            }
             if (table) {
                 out.println(String.format(Locale.ROOT, TABLE_FORMAT, "task", "id", "type", "prediction", "score",
                         "label", "loss", "taskEvents", "newTask").stripTrailing());
                 out.flush();
             }
-            long lastPrint = System.nanoTime();
+            long started = System.nanoTime();
+            long lastPrint = started;
             // Positions of the records handled (printed or filtered out), so a named group commits
             // exactly those even when --max stops in the middle of a polled batch.
             Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
@@ -155,7 +178,8 @@ public final class TailCommand implements Callable<Integer> {
                 if (group != null && !handled.isEmpty()) {
                     consumer.commitAsync(Map.copyOf(handled), null);
                 }
-                if (timeout != null && (System.nanoTime() - lastPrint) / 1e9 >= timeout) {
+                long now = System.nanoTime();
+                if (timeout != null && (now - started) / 1e9 >= timeout || idle != null && (now - lastPrint) / 1e9 >= idle) {
                     break;
                 }
             }

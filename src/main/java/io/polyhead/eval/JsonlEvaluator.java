@@ -25,6 +25,22 @@ public final class JsonlEvaluator {
     private JsonlEvaluator() {
     }
 
+    /** What the input held besides events and rejections: blank lines, fields the contract does not define. */
+    public static final class InputNotes {
+        private volatile long blankLines;
+        private volatile java.util.Map<String, Long> unknownFields = java.util.Map.of();
+
+        /** Blank lines skipped. */
+        public long blankLines() {
+            return blankLines;
+        }
+
+        /** Unknown field names and how many events carried each (see {@link EventParser#unknownFields}). */
+        public java.util.Map<String, Long> unknownFields() {
+            return unknownFields;
+        }
+    }
+
     /** One chunk of parsed lines: an event or a rejection reason per line. */
     private record Chunk(Object[] items, int size, IOException error) {
         static final Chunk END = new Chunk(new Object[0], 0, null);
@@ -39,8 +55,14 @@ public final class JsonlEvaluator {
      */
     public static long evaluate(InputStream in, EventDriver run, int inputDim, LongConsumer progress)
             throws IOException {
+        return evaluate(in, run, inputDim, progress, new InputNotes());
+    }
+
+    /** As {@link #evaluate(InputStream, EventDriver, int, LongConsumer)}, filling {@code notes} by the end. */
+    public static long evaluate(InputStream in, EventDriver run, int inputDim, LongConsumer progress, InputNotes notes)
+            throws IOException {
         BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(8);
-        Thread reader = new Thread(() -> read(in, inputDim, queue), "polyhead-jsonl-reader");
+        Thread reader = new Thread(() -> read(in, inputDim, queue, notes), "polyhead-jsonl-reader");
         reader.setDaemon(true);
         reader.start();
         long lines = 0;
@@ -76,7 +98,7 @@ public final class JsonlEvaluator {
         return lines;
     }
 
-    private static void read(InputStream in, int inputDim, BlockingQueue<Chunk> queue) {
+    private static void read(InputStream in, int inputDim, BlockingQueue<Chunk> queue, InputNotes notes) {
         EventParser parser = new EventParser(EventParser.Config.defaults().withInputDim(inputDim));
         JsonlLines lines = new JsonlLines(in);
         try {
@@ -101,6 +123,8 @@ public final class JsonlEvaluator {
             if (n > 0) {
                 queue.put(new Chunk(items, n, null));
             }
+            notes.blankLines = lines.blankLines();
+            notes.unknownFields = parser.unknownFields();
             queue.put(Chunk.END);
         } catch (IOException e) {
             putQuietly(queue, new Chunk(new Object[0], 0, e));

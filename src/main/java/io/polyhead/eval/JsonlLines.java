@@ -17,9 +17,15 @@ public final class JsonlLines {
     private long lineNumber;
     private byte[] line = new byte[1024];
     private int lineLength;
+    private long blankLines;
 
     public JsonlLines(InputStream in) {
         this.in = in;
+    }
+
+    /** Blank lines skipped so far. */
+    public long blankLines() {
+        return blankLines;
     }
 
     /** Advances to the next non-blank line; false at the end of the stream. */
@@ -56,6 +62,7 @@ public final class JsonlLines {
             if (!isBlank()) {
                 return true;
             }
+            blankLines++;
         }
     }
 

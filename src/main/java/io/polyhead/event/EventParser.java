@@ -19,6 +19,10 @@ import java.util.Arrays;
  * does that once the model has fixed its dimension. Not thread-safe (it keeps a scratch buffer).
  */
 public final class EventParser {
+    /** Distinct unknown field names counted by name; beyond this many, they are counted together. */
+    static final int UNKNOWN_NAMES = 20;
+    private final java.util.Map<String, Long> unknownFields = new java.util.TreeMap<>();
+
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -133,12 +137,31 @@ public final class EventParser {
             return e;
         } catch (InvalidEventException e) {
             throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Jackson's own message, without its "[Source: REDACTED ...]" location text: the column is enough.
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new InvalidEventException("$", "not valid JSON: " + firstLine(String.valueOf(e.getOriginalMessage()))
+                    + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new InvalidEventException("$", "not valid JSON: " + firstLine(e.getMessage()));
         } catch (RuntimeException e) {
             // Jackson's limits (nesting depth, number length) and anything unforeseen: still a reason.
             throw new InvalidEventException("$", "cannot parse the record: " + firstLine(String.valueOf(e.getMessage())));
         }
+    }
+
+    /**
+     * Fields the contract does not define, with how many events carried each (the events stay accepted:
+     * unknown fields are allowed; a misspelt {@code "lable"} shows up here). At most {@value #UNKNOWN_NAMES}
+     * names, then {@code "(others)"}.
+     */
+    public java.util.Map<String, Long> unknownFields() {
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(unknownFields));
+    }
+
+    private void noteUnknown(String field) {
+        String name = unknownFields.containsKey(field) || unknownFields.size() < UNKNOWN_NAMES ? field : "(others)";
+        unknownFields.merge(name, 1L, Long::sum);
     }
 
     private Event parseObject(JsonParser p) throws IOException, InvalidEventException {
@@ -164,7 +187,10 @@ public final class EventParser {
                 case "type" -> type = readType(p, t);
                 case "classes" -> classes = readClasses(p, t);
                 case "timestamp" -> timestamp = readTimestamp(p, t);
-                default -> p.skipChildren();
+                default -> {
+                    noteUnknown(field);
+                    p.skipChildren();
+                }
             }
         }
         if (task == null) {

@@ -19,6 +19,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 final class DeadLetters {
     static final String METRIC = "polyhead.dead.letters";
+    /** Header on a re-keyed event: {@code topic:partition:offset} of the record the user produced. */
+    static final String ORIGIN_HEADER = "polyhead.origin";
 
     private final MeterRegistry registry;
     private final String stage;
@@ -53,11 +55,34 @@ final class DeadLetters {
         send(context, child, record, reason, null);
     }
 
+    /** Records on {@code headers} where an event was first produced (replacing an earlier mark). */
+    static void markOrigin(org.apache.kafka.common.header.Headers headers, String topic, int partition, long offset) {
+        if (headers.lastHeader(ORIGIN_HEADER) != null) {
+            return; // already re-keyed once: the first hop is the user's
+        }
+        headers.add(ORIGIN_HEADER, (topic + ":" + partition + ":" + offset).getBytes(StandardCharsets.UTF_8));
+    }
+
     private void send(ProcessorContext<byte[], byte[]> context, String child, Record<byte[], byte[]> record,
                       Rejection reason, RecordMetadata meta) {
         String field = reason.fieldName();
-        byte[] letter = DeadLetter.json(field, reason.message(), meta == null ? null : meta.topic(),
-                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), record.timestamp(),
+        String topic = meta == null ? null : meta.topic();
+        int partition = meta == null ? -1 : meta.partition();
+        long offset = meta == null ? -1 : meta.offset();
+        org.apache.kafka.common.header.Header origin = record.headers().lastHeader(ORIGIN_HEADER);
+        if (origin != null) {
+            String[] at = new String(origin.value(), StandardCharsets.UTF_8).split(":");
+            if (at.length == 3) {
+                try {
+                    partition = Integer.parseInt(at[1]);
+                    offset = Long.parseLong(at[2]);
+                    topic = at[0];
+                } catch (NumberFormatException e) {
+                    // a header of someone else's under our name: keep the hop's own coordinates
+                }
+            }
+        }
+        byte[] letter = DeadLetter.json(field, reason.message(), topic, partition, offset, record.timestamp(),
                 record.key(), record.value());
         context.forward(record.withValue(letter), child);
         counters.computeIfAbsent(field, f -> Counter.builder(METRIC)

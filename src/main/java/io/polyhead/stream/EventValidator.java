@@ -53,6 +53,10 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
             }
         }
         byte[] taskKey = keyed ? record.key() : event.task().getBytes(StandardCharsets.UTF_8);
-        context.forward(record.withKey(taskKey), PolyheadTopology.BY_TASK_SINK);
+        // Where the user produced it: a dead letter of the learner stage names that, not the by-task hop.
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders(record.headers().toArray());
+        context.recordMetadata().ifPresent(m -> DeadLetters.markOrigin(headers, m.topic(), m.partition(), m.offset()));
+        context.forward(record.withKey(taskKey).withHeaders(headers), PolyheadTopology.BY_TASK_SINK);
     }
 }

@@ -82,6 +82,11 @@ class DemoIT {
             assertTrue(demo.waitFor(90, TimeUnit.SECONDS), "demo stops on SIGTERM");
         }
         assertTrue(Files.readString(log).contains("summary:"), Files.readString(log));
+        // The terminal shows what the demo prints; Kafka's and the broker's log lines go to data/polyhead.log.
+        List<String> alarming = Files.readAllLines(log).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                .toList();
+        assertTrue(alarming.isEmpty(), "WARN/ERROR lines on the demo's terminal:\n" + String.join("\n", alarming));
+        assertTrue(Files.exists(dir.resolve("data/polyhead.log")), "the log lines went to data/polyhead.log");
     }
 
     private static Properties withReader(Properties common) {
@@ -94,7 +99,7 @@ class DemoIT {
     }
 
     private static String awaitBootstrap(Path log, Process demo) throws Exception {
-        Pattern running = Pattern.compile("learner running on (\\S+);");
+        Pattern running = Pattern.compile("learner running on (\\S+) \\(");
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline && demo.isAlive()) {
             Matcher m = running.matcher(Files.readString(log));

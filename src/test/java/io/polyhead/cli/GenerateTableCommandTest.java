@@ -161,6 +161,8 @@ class GenerateTableCommandTest {
         assertEquals(2, run(err, withOutput), err.toString());
         String text = err.toString().strip();
         assertEquals(1, text.lines().count(), "one line: " + text);
+        assertTrue(text.startsWith("polyhead generate table: "), "names the command: " + text);
+        text = text.substring("polyhead generate table: ".length());
         assertFalse(text.contains("Exception") || text.contains("\tat "), text);
         assertFalse(Files.exists(out), "no output on a usage error");
         return text;

@@ -26,7 +26,8 @@ class HttpPortOptionTest {
             int code = exit(err, "run", "--http-port", String.valueOf(taken.getLocalPort()), "--state-dir", "target/unused");
             assertEquals(2, code, err.toString());
             String first = err.toString().lines().findFirst().orElse("");
-            assertTrue(first.startsWith("--http-port " + taken.getLocalPort() + ": cannot listen on 127.0.0.1:"), first);
+            assertTrue(first.startsWith("polyhead run: --http-port " + taken.getLocalPort() + ": cannot listen on 127.0.0.1:"),
+                    first);
             assertTrue(!err.toString().contains("\tat "), "no stack trace: " + err);
         }
     }
@@ -35,9 +36,10 @@ class HttpPortOptionTest {
     void aPortOutOfRangeIsRefused() {
         StringWriter err = new StringWriter();
         assertEquals(2, exit(err, "demo", "--http-port", "70000"), err.toString());
-        assertTrue(err.toString().startsWith("--http-port must be 0 to 65535. Got: 70000"), err.toString());
+        assertTrue(err.toString().startsWith("polyhead demo: --http-port must be 0 to 65535. Got: 70000"), err.toString());
         StringWriter err2 = new StringWriter();
         assertEquals(2, exit(err2, "demo", "--metrics-top-tasks", "-1"), err2.toString());
-        assertTrue(err2.toString().startsWith("--metrics-top-tasks must be 0 or more. Got: -1"), err2.toString());
+        assertTrue(err2.toString().startsWith("polyhead demo: --metrics-top-tasks must be 0 or more. Got: -1"),
+                err2.toString());
     }
 }

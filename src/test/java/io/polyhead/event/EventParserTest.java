@@ -2,6 +2,7 @@ package io.polyhead.event;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,16 @@ class EventParserTest {
     @Test
     void truncatedJsonIsRejected() {
         assertRejected("{\"task\":\"a\"," + F, "$", "not valid JSON");
+    }
+
+    @Test
+    void aJsonErrorSaysWhereWithoutJacksonsInternals() {
+        for (String bad : new String[] {"hello world", "{\"task\":\"a\",", "{\"task\": nope}", "{\"task\": \"a\" \"b\"}"}) {
+            String reason = assertThrows(InvalidEventException.class, () -> parser.parse(bad)).getMessage();
+            assertFalse(reason.contains("Source:") || reason.contains("REDACTED") || reason.contains("StreamReadFeature"),
+                    bad + ": " + reason);
+            assertTrue(reason.matches(".*\\(column \\d+\\)$"), "says where: " + reason);
+        }
     }
 
     @Test
