@@ -49,12 +49,16 @@ public final class PolyheadCli implements Runnable {
      */
     static void routeLogs(String[] args) {
         String property = "org.slf4j.simpleLogger.logFile";
-        if (System.getProperty(property) != null || args.length == 0
-                || !(args[0].equals("run") || args[0].equals("demo"))) {
+        int command = 0;
+        while (command < args.length && args[command].startsWith("-")) {
+            command++; // options before the command, such as --verbose
+        }
+        if (System.getProperty(property) != null || command == args.length
+                || !(args[command].equals("run") || args[command].equals("demo"))) {
             return;
         }
         String file = StreamLayerOptions.LOG_FILE;
-        for (int i = 1; i < args.length; i++) {
+        for (int i = command + 1; i < args.length; i++) {
             if (args[i].equals("--log-file") && i + 1 < args.length) {
                 file = args[i + 1];
             } else if (args[i].startsWith("--log-file=")) {

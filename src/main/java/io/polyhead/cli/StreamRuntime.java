@@ -29,7 +29,8 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 final class StreamRuntime implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
-    private PolyheadStreams app;
+    /** Read by the HTTP threads too. */
+    private volatile PolyheadStreams app;
     private Properties client;
     private StreamOptions options;
     private ReplicaGroup group;
@@ -94,7 +95,10 @@ final class StreamRuntime implements AutoCloseable {
         Properties props = StreamsSettings.properties(client, applicationId, stateDir, threads, standbys);
         group = new ReplicaGroup();
         LearningWatch watch = observe.watch(group);
-        String advertised = observe.serve(() -> app == null ? null : app.streams());
+        String advertised = observe.serve(() -> {
+            PolyheadStreams running = app;
+            return running == null ? null : running.streams();
+        });
         if (advertised != null) {
             // Other instances find this one's tasks for /api/tasks through Kafka Streams' metadata.
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);

@@ -56,9 +56,13 @@ final class UserErrors {
         return mistake != null ? USAGE : 1;
     }
 
-    /** The user's mistake behind {@code t}, in words, or null when it is not one. */
+    /**
+     * The user's mistake behind {@code t}, in words, or null when it is not one. Only {@code t} and its direct
+     * cause are looked at (a wrapper such as {@code UncheckedIOException}): a missing file deep inside, in a
+     * state store say, is not the user's.
+     */
     static String mistake(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
+        for (Throwable c = t; c != null && (c == t || c == t.getCause()); c = c.getCause()) {
             if (c instanceof UserError || c instanceof ParameterException) {
                 return c.getMessage();
             }

@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,6 +51,7 @@ public final class HttpApi implements AutoCloseable {
             "/", "index.html", "/index.html", "index.html", "/uPlot.iife.min.js", "uPlot.iife.min.js",
             "/uPlot.min.css", "uPlot.min.css", "/uPlot.LICENSE", "uPlot.LICENSE");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpApi.class);
 
     private final HttpServer server;
     private final String host;
@@ -102,16 +102,29 @@ public final class HttpApi implements AutoCloseable {
         this.watch = watch;
         this.streams = streams;
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+        // Enough threads that a slow peer behind /api/tasks does not hold up a scrape of /metrics.
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "polyhead-http");
             t.setDaemon(true);
             return t;
         }));
         server.start();
-        refresher.scheduleWithFixedDelay(watch::refresh, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
-        refresher.scheduleAtFixedRate(() -> history.sample(System.currentTimeMillis(), watch.model(), deadLetters(),
-                watch.tasks(PageHistory.CHARTED_TASKS)), 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
+        // A job that throws would stop for good, silently: log and go on.
+        refresher.scheduleWithFixedDelay(guarded("refresh the per-task meters", watch::refresh), 0, REFRESH_MS,
+                TimeUnit.MILLISECONDS);
+        refresher.scheduleAtFixedRate(guarded("sample the page's history", () -> history.sample(System.currentTimeMillis(),
+                watch.model(), deadLetters(), watch.tasks(PageHistory.CHARTED_TASKS))), 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    private static Runnable guarded(String what, Runnable job) {
+        return () -> {
+            try {
+                job.run();
+            } catch (RuntimeException e) {
+                LOG.warn("could not {}", what, e);
+            }
+        };
     }
 
     /** The port it listens on. */
@@ -126,42 +139,51 @@ public final class HttpApi implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
-                send(ex, 405, "application/json", error("only GET is served"));
-                return;
+            try {
+                route(ex);
+            } catch (IllegalArgumentException e) {
+                send(ex, 400, "application/json", error(e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.warn("HTTP {} failed", ex.getRequestURI(), e);
+                send(ex, 500, "application/json", error(e.toString()));
             }
-            String path = ex.getRequestURI().getPath();
-            String query = ex.getRequestURI().getRawQuery();
-            boolean local = query != null && query.contains("scope=local");
-            if (path.equals("/metrics")) {
-                send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                        registry.scrape().getBytes(StandardCharsets.UTF_8));
-            } else if (path.equals("/health") || path.equals("/health/ready")) {
-                health(ex, true);
-            } else if (path.equals("/health/live")) {
-                health(ex, false);
-            } else if (path.equals("/api/tasks")) {
-                sendJson(ex, 200, tasks(local, limit(query)));
-            } else if (path.startsWith("/api/tasks/")) {
-                String id = URLDecoder.decode(path.substring("/api/tasks/".length()), StandardCharsets.UTF_8);
-                JsonNode task = task(id, local);
-                if (task == null) {
-                    send(ex, 404, "application/json", error("no task '" + id + "' on any instance"));
-                } else {
-                    sendJson(ex, 200, task);
-                }
-            } else if (path.equals("/api/history")) {
-                sendJson(ex, 200, history.toJson(JSON));
-            } else if (path.equals("/api/model")) {
-                sendJson(ex, 200, model());
-            } else if (PAGE_FILES.containsKey(path)) {
-                page(ex, PAGE_FILES.get(path));
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+            send(ex, 405, "application/json", error("only GET is served"));
+            return;
+        }
+        String path = ex.getRequestURI().getPath();
+        String query = ex.getRequestURI().getRawQuery();
+        boolean local = query != null && query.contains("scope=local");
+        if (path.equals("/metrics")) {
+            send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    registry.scrape().getBytes(StandardCharsets.UTF_8));
+        } else if (path.equals("/health") || path.equals("/health/ready")) {
+            health(ex, true);
+        } else if (path.equals("/health/live")) {
+            health(ex, false);
+        } else if (path.equals("/api/tasks")) {
+            sendJson(ex, 200, tasks(local, limit(query)));
+        } else if (path.startsWith("/api/tasks/")) {
+            String id = path.substring("/api/tasks/".length()); // getPath() has decoded it, once
+            JsonNode task = task(id, local);
+            if (task == null) {
+                send(ex, 404, "application/json", error("no task '" + id + "' on any instance"));
             } else {
-                send(ex, 404, "application/json", error("no such path: " + path
-                        + " (served: /, /metrics, /health, /api/tasks, /api/tasks/{id}, /api/model, /api/history)"));
+                sendJson(ex, 200, task);
             }
-        } catch (RuntimeException e) {
-            send(ex, 500, "application/json", error(e.toString()));
+        } else if (path.equals("/api/history")) {
+            sendJson(ex, 200, history.toJson(JSON));
+        } else if (path.equals("/api/model")) {
+            sendJson(ex, 200, model());
+        } else if (PAGE_FILES.containsKey(path)) {
+            page(ex, PAGE_FILES.get(path));
+        } else {
+            send(ex, 404, "application/json", error("no such path: " + path
+                    + " (served: /, /metrics, /health, /api/tasks, /api/tasks/{id}, /api/model, /api/history)"));
         }
     }
 
@@ -226,11 +248,15 @@ public final class HttpApi implements AutoCloseable {
         body.put("deadLetters", deadLetters());
         ArrayNode instances = JSON.createArrayNode();
         List<String> owned = new ArrayList<>();
-        if (app != null) {
-            for (StreamsMetadata m : app.metadataForAllStreamsClients()) {
-                instances.add(m.hostInfo().host() + ":" + m.hostInfo().port());
+        for (StreamsMetadata m : clients(app)) {
+            instances.add(m.hostInfo().host() + ":" + m.hostInfo().port());
+        }
+        if (answersMetadata(app)) {
+            try {
+                app.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> owned.add(task.taskId().toString())));
+            } catch (RuntimeException e) {
+                // the application is changing state: no partitions to list this time
             }
-            app.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> owned.add(task.taskId().toString())));
         }
         owned.sort(null);
         body.set("instances", instances);
@@ -242,14 +268,27 @@ public final class HttpApi implements AutoCloseable {
         return (long) registry.find("polyhead.dead.letters").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
+    /** Kafka Streams answers metadata queries only while it runs or rebalances; it throws otherwise. */
+    private static boolean answersMetadata(KafkaStreams app) {
+        return app != null && (app.state() == KafkaStreams.State.RUNNING || app.state() == KafkaStreams.State.REBALANCING);
+    }
+
+    /** Every instance of the application, or none while this one is starting, stopping or failed. */
+    private static java.util.Collection<StreamsMetadata> clients(KafkaStreams app) {
+        if (!answersMetadata(app)) {
+            return List.of();
+        }
+        try {
+            return app.metadataForAllStreamsClients();
+        } catch (RuntimeException e) {
+            return List.of(); // changed state between the check and the call
+        }
+    }
+
     /** The other instances of the application that serve HTTP. */
     private List<HostInfo> peers() {
-        KafkaStreams app = streams.get();
         List<HostInfo> out = new ArrayList<>();
-        if (app == null || app.state() == KafkaStreams.State.NOT_RUNNING) {
-            return out;
-        }
-        for (StreamsMetadata m : app.metadataForAllStreamsClients()) {
+        for (StreamsMetadata m : clients(streams.get())) {
             HostInfo h = m.hostInfo();
             if (h.port() > 0 && !(h.host() + ":" + h.port()).equals(advertised)) {
                 out.add(h);

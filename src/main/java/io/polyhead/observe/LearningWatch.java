@@ -75,6 +75,10 @@ public final class LearningWatch {
     private Timer batchTime;
     private Timer latency;
     private final Map<String, List<Meter>> taskMeters = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per label, the events and labels counters: real counters, so that a count never goes back. */
+    private final Map<String, Counter[]> taskCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Held while per-task meters are registered or removed, so that an eviction cannot slip in between. */
+    private final Object metersLock = new Object();
     /** Tasks with their own label now (guarded by this, unlike {@link #taskMeters}). */
     private final Set<String> labelled = new HashSet<>();
 
@@ -155,6 +159,13 @@ public final class LearningWatch {
                 TaskWatch w = tasks.computeIfAbsent(p.task(), TaskWatch::new);
                 w.replica = replica;
                 w.update(p, now);
+                Counter[] counters = taskCounters.getOrDefault(p.task(), taskCounters.get(OTHER_TASKS));
+                if (counters != null) {
+                    counters[0].increment();
+                    if (p.loss() != null) {
+                        counters[1].increment();
+                    }
+                }
                 touched.add(p.task());
                 if (p.trained()) {
                     trained++;
@@ -249,15 +260,17 @@ public final class LearningWatch {
 
     /** An idle task was evicted by its replica. */
     public void evicted(String task) {
-        synchronized (this) {
-            tasks.remove(task);
-            labelled.remove(task);
-            evictedTasks++;
-            if (evicted != null) {
-                evicted.increment();
+        synchronized (metersLock) {
+            synchronized (this) {
+                tasks.remove(task);
+                labelled.remove(task);
+                evictedTasks++;
+                if (evicted != null) {
+                    evicted.increment();
+                }
             }
+            removeTaskMeters(task);
         }
-        removeTaskMeters(task);
     }
 
     /** A stream task left this instance (closed, moved): its tasks' figures go with it. */
@@ -272,29 +285,40 @@ public final class LearningWatch {
      * call every few seconds (the HTTP server does).
      */
     public void refresh() {
-        List<String> gone = new ArrayList<>();
-        List<String> come = new ArrayList<>();
-        synchronized (this) {
-            if (registry == null) {
-                return;
+        synchronized (metersLock) {
+            List<String> gone = new ArrayList<>();
+            List<String> come = new ArrayList<>();
+            synchronized (this) {
+                if (registry == null) {
+                    return;
+                }
+                Set<String> top = new HashSet<>(busiest(topTasks));
+                for (String task : labelled) {
+                    if (!top.contains(task)) {
+                        gone.add(task);
+                    }
+                }
+                for (String task : top) {
+                    if (!labelled.contains(task)) {
+                        come.add(task);
+                    }
+                }
+                labelled.removeAll(gone);
+                labelled.addAll(come);
             }
-            Set<String> top = new HashSet<>(busiest(topTasks));
-            for (String task : labelled) {
-                if (!top.contains(task)) {
-                    gone.add(task);
+            // Registering takes the registry's locks, and a scrape takes this watch's: never both at once. An
+            // eviction waits for the meters lock, so a task evicted meanwhile is not registered after it left.
+            gone.forEach(this::removeTaskMeters);
+            for (String task : come) {
+                boolean still;
+                synchronized (this) {
+                    still = labelled.contains(task);
+                }
+                if (still) {
+                    registerTask(task);
                 }
             }
-            for (String task : top) {
-                if (!labelled.contains(task)) {
-                    come.add(task);
-                }
-            }
-            labelled.removeAll(gone);
-            labelled.addAll(come);
         }
-        // Registering takes the registry's locks, and a scrape takes this watch's: never both here.
-        gone.forEach(this::removeTaskMeters);
-        come.forEach(this::registerTask);
     }
 
     private List<String> busiest(int n) {
@@ -316,11 +340,15 @@ public final class LearningWatch {
                 TaskFigures::accuracy));
         meters.add(taskGauge(task, "polyhead.task.head.learning.rate", null, null, "The head's learning rate in force",
                 TaskFigures::headRate));
-        meters.add(FunctionCounter.builder("polyhead.task.events", this, w -> w.figures(task).events)
-                .tag("task", task).description("Events predicted").register(registry));
-        meters.add(FunctionCounter.builder("polyhead.task.labels", this, w -> w.figures(task).labels)
-                .tag("task", task).description("Labels learned from").register(registry));
+        // Counted from when the task got its label (before, its events counted under _other): each event once.
+        Counter events = Counter.builder("polyhead.task.events").tag("task", task)
+                .description("Events predicted, since the task has its own label").register(registry);
+        Counter labels = Counter.builder("polyhead.task.labels").tag("task", task)
+                .description("Labels learned from, since the task has its own label").register(registry);
+        meters.add(events);
+        meters.add(labels);
         taskMeters.put(task, meters);
+        taskCounters.put(task, new Counter[] {events, labels});
     }
 
     private Meter taskGauge(String task, String name, String key, String value, String description,
@@ -334,6 +362,7 @@ public final class LearningWatch {
     }
 
     private void removeTaskMeters(String task) {
+        taskCounters.remove(task);
         List<Meter> meters = taskMeters.remove(task);
         if (meters != null && registry != null) {
             meters.forEach(registry::remove);
@@ -414,8 +443,6 @@ public final class LearningWatch {
     /** Figures of one task or of many summed, for the meters. */
     private static final class TaskFigures {
         static final TaskFigures NONE = new TaskFigures();
-        long events;
-        long labels;
         double lossSum;
         long lossLabels;
         double recentSum;
@@ -434,8 +461,6 @@ public final class LearningWatch {
         }
 
         void add(TaskWatch w) {
-            events += w.events();
-            labels += w.labels();
             long l = w.metrics.labeled();
             if (l > 0) {
                 lossSum += w.metrics.meanLoss() * l;

@@ -55,11 +55,9 @@ final class DeadLetters {
         send(context, child, record, reason, null);
     }
 
-    /** Records on {@code headers} where an event was first produced (replacing an earlier mark). */
+    /** Records on {@code headers} where an event was produced, replacing any earlier mark. */
     static void markOrigin(org.apache.kafka.common.header.Headers headers, String topic, int partition, long offset) {
-        if (headers.lastHeader(ORIGIN_HEADER) != null) {
-            return; // already re-keyed once: the first hop is the user's
-        }
+        headers.remove(ORIGIN_HEADER);
         headers.add(ORIGIN_HEADER, (topic + ":" + partition + ":" + offset).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -69,7 +67,9 @@ final class DeadLetters {
         String topic = meta == null ? null : meta.topic();
         int partition = meta == null ? -1 : meta.partition();
         long offset = meta == null ? -1 : meta.offset();
-        org.apache.kafka.common.header.Header origin = record.headers().lastHeader(ORIGIN_HEADER);
+        // Only the learner stage reads the mark the validator set on the re-key hop.
+        org.apache.kafka.common.header.Header origin = stage.equals("learn") ? record.headers().lastHeader(ORIGIN_HEADER)
+                : null;
         if (origin != null) {
             String[] at = new String(origin.value(), StandardCharsets.UTF_8).split(":");
             if (at.length == 3) {

@@ -43,6 +43,9 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         if (event == null) {
             return;
         }
+        // The origin header is ours to set: one that arrived with the record (a replayed dead letter, a producer's
+        // own) would name the wrong record.
+        record.headers().remove(DeadLetters.ORIGIN_HEADER);
         boolean keyed = record.key() != null;
         if (keyed && partitions > 0) {
             int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);

@@ -118,6 +118,31 @@ class LearningWatchTest {
     }
 
     @Test
+    void perTaskCountersNeverGoBackWhenTheBusiestChange() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ReplicaGroup group = new ReplicaGroup();
+        LearningWatch watch = new LearningWatch(group, 1).bindTo(registry);
+        MultiTaskLearner learner = new MultiTaskLearner(LearnerConfig.defaults().toBuilder().hidden(4).build(), group);
+        double before = 0;
+        for (int round = 0; round < 4; round++) {
+            // Each round another task is the busiest: it takes the one label, the last one goes back to _other.
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < 10 * (round + 1); i++) {
+                events.add(new Event("task-" + round, null, new float[] {1, i}, 1.0, TaskType.BINARY, null, 1L));
+            }
+            events.add(new Event("quiet", null, new float[] {1, 2}, 1.0, TaskType.BINARY, null, 1L));
+            events.forEach(e -> assertNull(learner.admit(e)));
+            watch.batch("0_0", events, learner.learn(events), learner, 1000);
+            watch.refresh();
+            double other = registry.find("polyhead.task.events").tag("task", LearningWatch.OTHER_TASKS).counter().count();
+            assertTrue(other >= before, "_other went from " + before + " to " + other);
+            before = other;
+        }
+        double all = registry.find("polyhead.task.events").counters().stream().mapToDouble(c -> c.count()).sum();
+        assertTrue(all <= 10 + 20 + 30 + 40 + 4, "each event counted at most once: " + all);
+    }
+
+    @Test
     void figuresAreTheSameAsEvaluatesAndNewTasksEarlyLossIsRecorded() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<Event> events = stream(4, 200, 11);
