@@ -296,14 +296,6 @@ public final class BenchCommand implements Runnable {
             }
         }
 
-        private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
-            try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
-                for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.deleteIfExists(p);
-                }
-            }
-        }
-
         /** {@code --instances N}: both streams through N instances on 4 partitions, against evaluate. */
         private int layouts() throws Exception {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("polyhead-bench-layout");
@@ -318,7 +310,7 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "%s on %d instance%s: %s%n", stream.name().toLowerCase(Locale.ROOT), instances,
                         instances == 1 ? "" : "s", io.polyhead.bench.LayoutBench.describe(kafka, one));
             }
-            deleteTree(dir); // brokers, state and instance logs; kept when a run fails
+            io.polyhead.stream.StateOwnership.delete(dir); // brokers, state and instance logs; kept when a run fails
             return 0;
         }
     }

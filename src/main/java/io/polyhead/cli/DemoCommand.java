@@ -207,11 +207,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (earlier && fresh) {
             for (java.nio.file.Path d : List.of(stream.brokerDataDir, stream.stateDir)) {
                 if (java.nio.file.Files.exists(d)) {
-                    try (var walk = java.nio.file.Files.walk(d)) {
-                        for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                            java.nio.file.Files.delete(p);
-                        }
-                    }
+                    io.polyhead.stream.StateOwnership.delete(d);
                 }
             }
             out.println("--fresh: removed " + stream.brokerDataDir + " and " + stream.stateDir);

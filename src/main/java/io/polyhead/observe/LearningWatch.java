@@ -153,6 +153,14 @@ public final class LearningWatch {
                       long batchNanos) {
         long now = System.currentTimeMillis();
         List<String> started = new ArrayList<>();
+        // Each event's latency once: into the recent window here, into the histogram below (outside the lock).
+        long[] latencies = new long[events.size()];
+        int measured = 0;
+        for (Event e : events) {
+            if (e.timestamp() != null && e.timestamp() > 0 && now >= e.timestamp()) {
+                latencies[measured++] = now - e.timestamp();
+            }
+        }
         synchronized (this) {
             Set<String> touched = new HashSet<>();
             for (Prediction p : out) {
@@ -210,13 +218,11 @@ public final class LearningWatch {
                 parameters.put(replica, learner.parameterCount() - trunkParameters);
                 parametersAt.put(replica, now);
             }
-            for (Event e : events) {
-                if (e.timestamp() != null && e.timestamp() > 0 && now >= e.timestamp()) {
-                    latencyMs[latencyNext] = now - e.timestamp();
-                    latencyNext = (latencyNext + 1) % LATENCY_WINDOW;
-                    latencyCount = Math.min(latencyCount + 1, LATENCY_WINDOW);
-                }
+            for (int i = 0; i < measured; i++) {
+                latencyMs[latencyNext] = latencies[i];
+                latencyNext = (latencyNext + 1) % LATENCY_WINDOW;
             }
+            latencyCount = Math.min(latencyCount + measured, LATENCY_WINDOW);
         }
         if (registry != null) {
             for (String start : started) {
@@ -225,10 +231,8 @@ public final class LearningWatch {
             }
             batchSize.record(out.size());
             batchTime.record(batchNanos, TimeUnit.NANOSECONDS);
-            for (Event e : events) {
-                if (e.timestamp() != null && e.timestamp() > 0 && now >= e.timestamp()) {
-                    latency.record(now - e.timestamp(), TimeUnit.MILLISECONDS);
-                }
+            for (int i = 0; i < measured; i++) {
+                latency.record(latencies[i], TimeUnit.MILLISECONDS);
             }
         }
     }

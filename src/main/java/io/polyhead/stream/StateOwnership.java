@@ -57,7 +57,8 @@ public final class StateOwnership {
         return removed;
     }
 
-    private static void delete(Path dir) throws IOException {
+    /** Removes {@code dir} and everything in it (the one home of that; the CLI uses it too). */
+    public static void delete(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
