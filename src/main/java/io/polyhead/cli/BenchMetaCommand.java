@@ -2,8 +2,9 @@ package io.polyhead.cli;
 
 import io.polyhead.eval.EvaluationReport;
 import io.polyhead.eval.HeadRateRobustness;
-import io.polyhead.eval.RealDataExperiment;
+import io.polyhead.eval.PrequentialMetrics;
 import io.polyhead.eval.PrequentialRun;
+import io.polyhead.eval.RealDataExperiment;
 import io.polyhead.eval.TaskMetrics;
 import io.polyhead.eval.gen.GeneratorOptions;
 import io.polyhead.eval.gen.Generators;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Option;
             "     after the first 10, meta on vs off, on sinusoid, lowrank, unrelated and two binary streams",
             "     (unrelated binary and lowrank binary: tasks whose labels disagree);",
             "  3. head rates: overall loss by starting --head-lr 0.01 .. 1, meta on vs the same rates fixed (meta off),",
-            "     on the letters and heterogeneous real-data streams (see 'bench real') and on lowrank and sinusoid.",
+            "     on the letters and heterogeneous real-data streams (see 'bench real') and on lowrank and sinusoid;",
+            "  4. the letters with defaults: overall loss and late tasks' first-20 loss for stream seeds 1-3 and model",
+            "     seeds 42 (the default), 1, 2, 3, 7, and their mean and worst (one seed's figure moves by about 0.005).",
             "Throughput with and without it: 'polyhead bench core'. Autostep on Sutton's task: 'polyhead bench tracking'.",
             "",
             "Example: ./polyhead bench meta"})
@@ -94,7 +97,44 @@ public final class BenchMetaCommand implements Callable<Integer> {
         if (!skipHeadRates) {
             headRates();
         }
+        lettersDefaults();
         return 0;
+    }
+
+    static final long[] MODEL_SEEDS = {42, 1, 2, 3, 7};
+
+    /** Part 4: the letters stream with default settings over stream seeds 1-3 and {@link #MODEL_SEEDS}. */
+    private void lettersDefaults() throws IOException {
+        Path data = tables.require();
+        out.printf(Locale.ROOT, "%nletters with defaults (60,000 events, 10 letters first, a new one every 2,000): overall loss"
+                + " / late tasks' first-20 loss%n");
+        out.printf(Locale.ROOT, "%-14s", "stream seed");
+        for (long m : MODEL_SEEDS) {
+            out.printf(Locale.ROOT, " %15s", "model " + m);
+        }
+        out.printf(Locale.ROOT, "%n");
+        double sumLoss = 0, sumLate = 0, worstLoss = 0, worstLate = 0;
+        int runs = 0;
+        for (int streamSeed = 1; streamSeed <= 3; streamSeed++) {
+            byte[] letters = RealDataExperiment.jsonl(RealDataExperiment.letters(data, streamSeed),
+                    RealDataExperiment.LETTERS_EVENTS);
+            out.printf(Locale.ROOT, "%-14d", streamSeed);
+            for (long m : MODEL_SEEDS) {
+                PrequentialMetrics metrics = RealDataExperiment.run(letters, LearnerConfig.defaults().toBuilder().seed(m).build())
+                        .metrics();
+                double loss = metrics.meanLoss();
+                double late = metrics.meanEarlyLoss(TaskMetrics.EARLY_LONG, EvaluationReport.LATE_TASKS_AFTER);
+                out.printf(Locale.ROOT, " %7.4f / %5.3f", loss, late);
+                sumLoss += loss;
+                sumLate += late;
+                worstLoss = Math.max(worstLoss, loss);
+                worstLate = Math.max(worstLate, late);
+                runs++;
+            }
+            out.printf(Locale.ROOT, "%n");
+        }
+        out.printf(Locale.ROOT, "mean of %d: %.4f / %.3f; worst %.4f / %.3f (the issue's bounds: 0.22 / 0.60)%n", runs,
+                sumLoss / runs, sumLate / runs, worstLoss, worstLate);
     }
 
     private void headRates() throws IOException {

@@ -148,9 +148,13 @@ class NewTaskStartTest {
         assertArrayEquals(base, NewTaskStart.priorWeights(List.of()), 1e-15);
         // Without a subspace it gets nothing; without the Newton start, the subspace has half.
         assertArrayEquals(new double[] {1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, 0, 1.0 / 3},
-                NewTaskStart.priorWeights(List.of(), false, true), 1e-15);
+                NewTaskStart.priorWeights(List.of(), false, 1.0 / 3), 1e-15);
         assertArrayEquals(new double[] {1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 12, 0.5, 0},
-                NewTaskStart.priorWeights(List.of(), true, false), 1e-15);
+                NewTaskStart.priorWeights(List.of(), true, 0), 1e-15);
+        // A classifier's base gives the Newton start more (0.85), the subspace half of the rest.
+        double c = 0.15 / 2 / 6;
+        assertArrayEquals(new double[] {c, c, c, c, c, c, 0.075, 0.85},
+                NewTaskStart.priorWeights(List.of(), true, NewTaskStart.newtonPrior(true)), 1e-15);
         // Two tasks: π_k ∝ base_k / (L_1k L_2k). An entry with a zero loss and one of the wrong length are skipped.
         double[] t1 = {1, 1, 1, 2, 2, 2, 0.5, 1};
         double[] t2 = {1, 1, 1, 1, 1, 1, 0.25, 2};
