@@ -103,6 +103,29 @@ public final class LayoutBench {
                 kafka.eventsPerSecond(), kafka.versions(), kafka.drift());
     }
 
+    /** Model seeds (the default 42 first) over which {@link #seedSpread} runs one learner. */
+    public static final long[] MODEL_SEEDS = {42, 1, 2, 3, 7};
+
+    /**
+     * How far one learner's own figures move with nothing but the model's seed changed: the reference's
+     * spread, against which a layout's distance from it is to be read. A line for reports.
+     */
+    public static String seedSpread(List<Event> events, int skip) {
+        double lo = Double.POSITIVE_INFINITY, hi = 0, sum = 0;
+        double loLate = Double.POSITIVE_INFINITY, hiLate = 0;
+        for (long seed : MODEL_SEEDS) {
+            Figures f = evaluate(events, LearnerConfig.defaults().toBuilder().seed(seed).build(), skip);
+            lo = Math.min(lo, f.secondHalf());
+            hi = Math.max(hi, f.secondHalf());
+            sum += f.secondHalf();
+            loLate = Math.min(loLate, f.lateFirst10());
+            hiLate = Math.max(hiLate, f.lateFirst10());
+        }
+        return String.format(java.util.Locale.ROOT, "evaluate with model seeds %s: second half %.4f-%.4f (mean %.4f), "
+                + "late tasks' first 10 %.4f-%.4f", java.util.Arrays.toString(MODEL_SEEDS), lo, hi, sum / MODEL_SEEDS.length,
+                loLate, hiLate);
+    }
+
     /** One learner over the events, as {@code polyhead evaluate} drives it. */
     public static Figures evaluate(List<Event> events, LearnerConfig config, int skip) {
         List<Prediction> out = new ArrayList<>();

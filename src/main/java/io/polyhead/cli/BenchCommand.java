@@ -304,7 +304,8 @@ public final class BenchCommand implements Runnable {
             for (io.polyhead.bench.LayoutBench.Stream stream : io.polyhead.bench.LayoutBench.Stream.values()) {
                 java.util.List<io.polyhead.event.Event> events = io.polyhead.bench.LayoutBench.events(stream);
                 var one = io.polyhead.bench.LayoutBench.evaluate(events, LearnerConfig.defaults(), stream.lateAfter());
-                out.printf(Locale.ROOT, "%s: %d events ...%n", stream.name().toLowerCase(Locale.ROOT), events.size());
+                out.printf(Locale.ROOT, "%s: %d events; %s ...%n", stream.name().toLowerCase(Locale.ROOT), events.size(),
+                        io.polyhead.bench.LayoutBench.seedSpread(events, stream.lateAfter()));
                 var kafka = io.polyhead.bench.LayoutBench.onKafka(dir.resolve(stream.name().toLowerCase(Locale.ROOT)),
                         events, partitions, instances, stream.lateAfter(), out::println);
                 out.printf(Locale.ROOT, "%s on %d instance%s: %s%n", stream.name().toLowerCase(Locale.ROOT), instances,

@@ -238,17 +238,12 @@ public final class DemoCommand implements Callable<Integer> {
     /** Reads predictions and dead letters (read_committed, from their ends now) into the view. */
     private static Thread watch(Properties client, StreamOptions options, LiveView view, CountDownLatch stop,
                                 AtomicBoolean stopping) {
-        Properties p = OutputReader.consumerConfig(client, "polyhead-demo-view-" + UUID.randomUUID(), "latest");
+        Properties p = OutputReader.consumerConfig(client, null, "latest");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         try {
-            consumer.subscribe(List.of(options.predictionsTopic(), options.deadLetterTopic()));
-            // Join the group and take the end offsets before anything is produced.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100));
-            }
-            consumer.assignment().forEach(tp -> consumer.position(tp));
+            // The end offsets are taken before anything is produced.
+            OutputReader.assignAll(consumer, List.of(options.predictionsTopic(), options.deadLetterTopic()), false);
         } catch (RuntimeException e) {
             consumer.close();
             throw e;

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,7 +52,7 @@ import picocli.CommandLine.Spec;
             "  polyhead tail -b 127.0.0.1:9092 -t polyhead.events.dlq --from-beginning \\",
             "      --format jsonl --idle 5",
             "",
-            "Without --group each run reads in a fresh consumer group and commits nothing.",
+            "Without --group each run reads every partition directly (no consumer group) and commits nothing.",
             "With --group it commits, and a later run in that group resumes where this one",
             "stopped (--from-beginning then applies only when the group has no position)."})
 public final class TailCommand implements Callable<Integer> {
@@ -94,7 +93,7 @@ public final class TailCommand implements Callable<Integer> {
     Double idle;
 
     @Option(names = "--group", paramLabel = "GROUP",
-            description = "Consumer group; its position is committed. Default: a fresh random group, nothing committed.")
+            description = "Consumer group; its position is committed. Default: none (every partition read directly), nothing committed.")
     String group;
 
     private volatile boolean stopping;
@@ -136,17 +135,7 @@ public final class TailCommand implements Callable<Integer> {
         long printed = 0;
         try {
             if (group == null) {
-                // No group to join: read every partition directly, which answers at once (a fresh group's
-                // rebalance took 13-18 s before the first record).
-                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                        .map(pi -> new TopicPartition(topic, pi.partition())).toList();
-                consumer.assign(partitions);
-                if (fromBeginning) {
-                    consumer.seekToBeginning(partitions);
-                } else {
-                    consumer.seekToEnd(partitions);
-                }
-                partitions.forEach(consumer::position);
+                OutputReader.assignAll(consumer, List.of(topic), fromBeginning);
             } else {
                 consumer.subscribe(List.of(topic));
             }
@@ -198,9 +187,8 @@ public final class TailCommand implements Callable<Integer> {
 
     private Properties consumerConfig(Properties clientProps) {
         // Predictions come from an exactly-once learner: show only what its transactions committed.
-        Properties p = OutputReader.consumerConfig(clientProps,
-                group != null ? group : "polyhead-tail-" + UUID.randomUUID(), fromBeginning ? "earliest" : "latest");
-        // Commits are made by hand, and only for a named group; a random group leaves nothing behind.
+        Properties p = OutputReader.consumerConfig(clientProps, group, fromBeginning ? "earliest" : "latest");
+        // Commits are made by hand, and only for a named group; without one nothing is left behind.
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "polyhead-tail");
         return p;
