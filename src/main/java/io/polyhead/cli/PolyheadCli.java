@@ -44,8 +44,9 @@ public final class PolyheadCli implements Runnable {
     /**
      * {@code run} and {@code demo} write the log lines of Kafka's clients, of the embedded broker and of
      * Polyhead's own classes to a file ({@code --log-file}, default {@value StreamLayerOptions#LOG_FILE}; {@code -}
-     * for the terminal), so that the terminal shows what the command prints for its user. Set here, before
-     * any logger exists; an explicit {@code -Dorg.slf4j.simpleLogger.logFile} wins.
+     * for the terminal), so that the terminal shows what the command prints for its user, with Kafka's
+     * loggers at {@code --log-level}. Set here, before any logger exists; an explicit
+     * {@code -Dorg.slf4j.simpleLogger.logFile} wins.
      */
     static void routeLogs(String[] args) {
         String property = "org.slf4j.simpleLogger.logFile";
@@ -53,19 +54,19 @@ public final class PolyheadCli implements Runnable {
         while (command < args.length && args[command].startsWith("-")) {
             command++; // options before the command, such as --verbose
         }
-        if (System.getProperty(property) != null || command == args.length
-                || !(args[command].equals("run") || args[command].equals("demo"))) {
+        if (command == args.length || !(args[command].equals("run") || args[command].equals("demo"))) {
             return;
         }
-        String file = StreamLayerOptions.LOG_FILE;
-        for (int i = command + 1; i < args.length; i++) {
-            if (args[i].equals("--log-file") && i + 1 < args.length) {
-                file = args[i + 1];
-            } else if (args[i].startsWith("--log-file=")) {
-                file = args[i].substring("--log-file=".length());
+        String level = optionValue(args, command, "--log-level", null);
+        if (level != null && java.util.Arrays.stream(StreamLayerOptions.LogLevel.values())
+                .anyMatch(l -> l.name().equalsIgnoreCase(level))) {
+            // A bad level is left to picocli, which names it; these loggers are Kafka's (see simplelogger.properties).
+            for (String logger : new String[] {"org.apache.kafka", "kafka", "state.change.logger"}) {
+                System.setProperty("org.slf4j.simpleLogger.log." + logger, level.toLowerCase(java.util.Locale.ROOT));
             }
         }
-        if (file.equals("-")) {
+        String file = optionValue(args, command, "--log-file", StreamLayerOptions.LOG_FILE);
+        if (System.getProperty(property) != null || file.equals("-")) {
             return;
         }
         try {
@@ -77,6 +78,19 @@ public final class PolyheadCli implements Runnable {
         } catch (java.io.IOException | RuntimeException e) {
             // The log lines stay on the terminal; the command itself reports nothing wrong with that.
         }
+    }
+
+    /** The last value of option {@code name} after the command at {@code command} ({@code --x V} or {@code --x=V}). */
+    private static String optionValue(String[] args, int command, String name, String otherwise) {
+        String value = otherwise;
+        for (int i = command + 1; i < args.length; i++) {
+            if (args[i].equals(name) && i + 1 < args.length) {
+                value = args[i + 1];
+            } else if (args[i].startsWith(name + "=")) {
+                value = args[i].substring(name.length() + 1);
+            }
+        }
+        return value;
     }
 
     /** The configured command line, shared by {@link #main} and the tests. */

@@ -82,6 +82,14 @@ final class StreamLayerOptions {
                     + "prints: status, the live view, errors.")
     String logFile;
 
+    /** Levels {@code --log-level} takes: slf4j-simple's. */
+    enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn",
+            description = "Level of Kafka's log lines (clients, Kafka Streams, the embedded broker): error, warn, info, "
+                    + "debug or trace (default ${DEFAULT-VALUE}). Polyhead's own classes log at info.")
+    LogLevel logLevel;
+
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "9309",
             description = "HTTP port of the live page, /metrics (Prometheus), /health and /api (default "
                     + "${DEFAULT-VALUE}; 0 for none). Each instance on one machine needs its own.")

@@ -68,6 +68,7 @@ class UserMistakesTest {
         "evaluate EVENTS --lr abc               | 2 | Invalid value for option '--lr': 'abc' is not a double",
         "evaluate EVENTS --input-dim 8 --quiet  | 1 | every line was rejected (2), nothing was learned; reasons: {features=2}",
         "demo --http-port 70000                 | 2 | --http-port must be 0 to 65535. Got: 70000",
+        "demo --log-level loud                  | 2 | --log-level",
         "tail --idle 0 -b 127.0.0.1:1           | 2 | --idle must be a positive number of seconds. Got: 0.0",
         "evaluate EVENTS --bogus                | 2 | Unknown option: '--bogus'",
     })
@@ -79,5 +80,28 @@ class UserMistakesTest {
         assertTrue(stderr.contains(message), stderr);
         assertTrue(stderr.startsWith("polyhead "), "names the command: " + stderr);
         assertFalse(stderr.contains("\tat ") || stderr.contains("Exception"), "no stack trace:\n" + stderr);
+    }
+
+    @org.junit.jupiter.api.Test
+    void logLevelSetsKafkasLoggersBeforeAnyLoggerExists() {
+        String key = "org.slf4j.simpleLogger.log.org.apache.kafka";
+        String before = System.getProperty(key);
+        try {
+            PolyheadCli.routeLogs(new String[] {"run", "--log-level", "INFO", "--log-file", "-"});
+            assertEquals("info", System.getProperty(key));
+            PolyheadCli.routeLogs(new String[] {"demo", "--log-level=debug", "--log-file", "-"});
+            assertEquals("debug", System.getProperty(key));
+            // A bad level changes nothing: picocli names it when the command runs.
+            PolyheadCli.routeLogs(new String[] {"demo", "--log-level", "loud", "--log-file", "-"});
+            assertEquals("debug", System.getProperty(key));
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+            System.clearProperty("org.slf4j.simpleLogger.log.kafka");
+            System.clearProperty("org.slf4j.simpleLogger.log.state.change.logger");
+        }
     }
 }
