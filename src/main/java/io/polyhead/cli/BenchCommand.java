@@ -214,6 +214,10 @@ public final class BenchCommand implements Runnable {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "--instances must be 0 or more. Got: " + instances);
             }
+            String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+            if (logFile != null && !logFile.equals("System.err") && !logFile.equals("System.out")) {
+                out.println("log lines (Kafka's clients, the embedded broker): " + logFile);
+            }
             if (instances > 0) {
                 return layouts();
             }

@@ -42,7 +42,7 @@ public final class PolyheadCli implements Runnable {
     }
 
     /**
-     * {@code run} and {@code demo} write the log lines of Kafka's clients, of the embedded broker and of
+     * {@code run}, {@code demo} and {@code bench e2e} write the log lines of Kafka's clients, of the embedded broker and of
      * Polyhead's own classes to a file ({@code --log-file}, default {@value StreamLayerOptions#LOG_FILE}; {@code -}
      * for the terminal), so that the terminal shows what the command prints for its user, with Kafka's
      * loggers at {@code --log-level}. Set here, before any logger exists; an explicit
@@ -54,7 +54,17 @@ public final class PolyheadCli implements Runnable {
         while (command < args.length && args[command].startsWith("-")) {
             command++; // options before the command, such as --verbose
         }
-        if (command == args.length || !(args[command].equals("run") || args[command].equals("demo"))) {
+        if (command == args.length) {
+            return;
+        }
+        if (args[command].equals("bench") && command + 1 < args.length && args[command + 1].equals("e2e")) {
+            // Its broker and clients log like run's; bench e2e has no --log-file or --log-level option.
+            if (System.getProperty(property) == null) {
+                routeTo(property, StreamLayerOptions.LOG_FILE);
+            }
+            return;
+        }
+        if (!(args[command].equals("run") || args[command].equals("demo"))) {
             return;
         }
         String level = optionValue(args, command, "--log-level", null);
@@ -69,6 +79,10 @@ public final class PolyheadCli implements Runnable {
         if (System.getProperty(property) != null || file.equals("-")) {
             return;
         }
+        routeTo(property, file);
+    }
+
+    private static void routeTo(String property, String file) {
         try {
             java.nio.file.Path parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();
             if (parent != null) {
