@@ -130,6 +130,8 @@ abstract class StreamTestBase {
      */
     static final class Outputs {
         final List<Prediction> predictions = new ArrayList<>();
+        /** The partition each of {@link #predictions} was read from (a task's partition: keyed by task). */
+        final List<Integer> partitions = new ArrayList<>();
         final List<JsonNode> deadLetters = new ArrayList<>();
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final StreamOptions o;
@@ -183,6 +185,7 @@ abstract class StreamTestBase {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 if (r.topic().equals(o.predictionsTopic())) {
                     predictions.add(PredictionJson.read(r.value()));
+                    partitions.add(r.partition());
                 } else {
                     deadLetters.add(JSON.readTree(r.value()));
                 }
