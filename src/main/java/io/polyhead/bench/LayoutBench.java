@@ -103,27 +103,31 @@ public final class LayoutBench {
                 kafka.eventsPerSecond(), kafka.versions(), kafka.drift());
     }
 
-    /** Model seeds (the default 42 first) over which {@link #seedSpread} runs one learner. */
-    public static final long[] MODEL_SEEDS = {42, 1, 2, 3, 7};
-
     /**
-     * How far one learner's own figures move with nothing but the model's seed changed: the reference's
-     * spread, against which a layout's distance from it is to be read. A line for reports.
+     * One learner's figures over {@code seeds} (model seeds, nothing else changed): {@code first} is those of
+     * {@code seeds[0]}, and {@code line} says how far they move — the reference's own spread, against which a
+     * layout's distance from it is to be read.
      */
-    public static String seedSpread(List<Event> events, int skip) {
+    public record SeedSpread(Figures first, String line) {
+    }
+
+    /** One learner with default settings but for the model seed, once per seed; see {@link SeedSpread}. */
+    public static SeedSpread seedSpread(List<Event> events, int skip, long[] seeds) {
         double lo = Double.POSITIVE_INFINITY, hi = 0, sum = 0;
         double loLate = Double.POSITIVE_INFINITY, hiLate = 0;
-        for (long seed : MODEL_SEEDS) {
+        Figures first = null;
+        for (long seed : seeds) {
             Figures f = evaluate(events, LearnerConfig.defaults().toBuilder().seed(seed).build(), skip);
+            first = first == null ? f : first;
             lo = Math.min(lo, f.secondHalf());
             hi = Math.max(hi, f.secondHalf());
             sum += f.secondHalf();
             loLate = Math.min(loLate, f.lateFirst10());
             hiLate = Math.max(hiLate, f.lateFirst10());
         }
-        return String.format(java.util.Locale.ROOT, "evaluate with model seeds %s: second half %.4f-%.4f (mean %.4f), "
-                + "late tasks' first 10 %.4f-%.4f", java.util.Arrays.toString(MODEL_SEEDS), lo, hi, sum / MODEL_SEEDS.length,
-                loLate, hiLate);
+        return new SeedSpread(first, String.format(java.util.Locale.ROOT, "evaluate with model seeds %s: second half "
+                + "%.4f-%.4f (mean %.4f), late tasks' first 10 %.4f-%.4f", java.util.Arrays.toString(seeds), lo, hi,
+                sum / seeds.length, loLate, hiLate));
     }
 
     /** One learner over the events, as {@code polyhead evaluate} drives it. */

@@ -101,15 +101,13 @@ public final class BenchMetaCommand implements Callable<Integer> {
         return 0;
     }
 
-    static final long[] MODEL_SEEDS = {42, 1, 2, 3, 7};
-
-    /** Part 4: the letters stream with default settings over stream seeds 1-3 and {@link #MODEL_SEEDS}. */
+    /** Part 4: the letters stream with default settings over stream seeds 1-3 and {@link BenchCommand#MODEL_SEEDS}. */
     private void lettersDefaults() throws IOException {
         Path data = tables.require();
         out.printf(Locale.ROOT, "%nletters with defaults (60,000 events, 10 letters first, a new one every 2,000): overall loss"
                 + " / late tasks' first-20 loss%n");
         out.printf(Locale.ROOT, "%-14s", "stream seed");
-        for (long m : MODEL_SEEDS) {
+        for (long m : BenchCommand.MODEL_SEEDS) {
             out.printf(Locale.ROOT, " %15s", "model " + m);
         }
         out.printf(Locale.ROOT, "%n");
@@ -119,7 +117,7 @@ public final class BenchMetaCommand implements Callable<Integer> {
             byte[] letters = RealDataExperiment.jsonl(RealDataExperiment.letters(data, streamSeed),
                     RealDataExperiment.LETTERS_EVENTS);
             out.printf(Locale.ROOT, "%-14d", streamSeed);
-            for (long m : MODEL_SEEDS) {
+            for (long m : BenchCommand.MODEL_SEEDS) {
                 PrequentialMetrics metrics = RealDataExperiment.run(letters, LearnerConfig.defaults().toBuilder().seed(m).build())
                         .metrics();
                 double loss = metrics.meanLoss();

@@ -121,9 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (GracefulStop ctrlC = new GracefulStop("polyhead-demo-shutdown", 60, () -> stopping.set(true));
                 Observability observe = stream.observability(spec.commandLine());
                 StreamRuntime runtime = new StreamRuntime()) {
-            if (!stream.logFile.equals("-")) {
-                out.println("log lines: " + stream.logFile + " (--log-file - shows them here)");
-            }
+            PolyheadCli.announceLogFile(out, "--log-file - shows them here");
             boolean resuming = !kafka.hasCluster() && earlierRun(fresh, out);
             runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
             StreamOptions options = runtime.ensureTopics(stream.toStreamOptions(config.inputDim()), stream.partitions, out);

@@ -49,25 +49,17 @@ public final class PolyheadCli implements Runnable {
      * {@code -Dorg.slf4j.simpleLogger.logFile} wins.
      */
     static void routeLogs(String[] args) {
-        String property = "org.slf4j.simpleLogger.logFile";
         int command = 0;
         while (command < args.length && args[command].startsWith("-")) {
             command++; // options before the command, such as --verbose
         }
-        if (command == args.length) {
+        String name = command < args.length ? args[command] : "";
+        // bench e2e runs a broker and clients as run does, but has no --log-file or --log-level of its own.
+        boolean e2e = name.equals("bench") && command + 1 < args.length && args[command + 1].equals("e2e");
+        if (!(e2e || name.equals("run") || name.equals("demo"))) {
             return;
         }
-        if (args[command].equals("bench") && command + 1 < args.length && args[command + 1].equals("e2e")) {
-            // Its broker and clients log like run's; bench e2e has no --log-file or --log-level option.
-            if (System.getProperty(property) == null) {
-                routeTo(property, StreamLayerOptions.LOG_FILE);
-            }
-            return;
-        }
-        if (!(args[command].equals("run") || args[command].equals("demo"))) {
-            return;
-        }
-        String level = optionValue(args, command, "--log-level", null);
+        String level = e2e ? null : optionValue(args, command, "--log-level", null);
         if (level != null && java.util.Arrays.stream(StreamLayerOptions.LogLevel.values())
                 .anyMatch(l -> l.name().equalsIgnoreCase(level))) {
             // A bad level is left to picocli, which names it; these loggers are Kafka's (see simplelogger.properties).
@@ -75,22 +67,29 @@ public final class PolyheadCli implements Runnable {
                 System.setProperty("org.slf4j.simpleLogger.log." + logger, level.toLowerCase(java.util.Locale.ROOT));
             }
         }
-        String file = optionValue(args, command, "--log-file", StreamLayerOptions.LOG_FILE);
-        if (System.getProperty(property) != null || file.equals("-")) {
+        String file = e2e ? StreamLayerOptions.LOG_FILE : optionValue(args, command, "--log-file", StreamLayerOptions.LOG_FILE);
+        if (System.getProperty(LOG_FILE_PROPERTY) != null || file.equals("-")) {
             return;
         }
-        routeTo(property, file);
-    }
-
-    private static void routeTo(String property, String file) {
         try {
             java.nio.file.Path parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();
             if (parent != null) {
                 java.nio.file.Files.createDirectories(parent);
             }
-            System.setProperty(property, file);
+            System.setProperty(LOG_FILE_PROPERTY, file);
         } catch (java.io.IOException | RuntimeException e) {
             // The log lines stay on the terminal; the command itself reports nothing wrong with that.
+        }
+    }
+
+    /** slf4j-simple's setting for where log lines go. */
+    private static final String LOG_FILE_PROPERTY = "org.slf4j.simpleLogger.logFile";
+
+    /** Says on {@code out} which file the log lines go to, if they go to one (not the terminal), and {@code hint}. */
+    static void announceLogFile(java.io.PrintStream out, String hint) {
+        String file = System.getProperty(LOG_FILE_PROPERTY);
+        if (file != null && !file.equals("System.err") && !file.equals("System.out")) {
+            out.println("log lines: " + file + (hint == null ? "" : " (" + hint + ")"));
         }
     }
 

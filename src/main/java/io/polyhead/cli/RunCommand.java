@@ -65,9 +65,7 @@ public final class RunCommand implements Callable<Integer> {
         try (GracefulStop ctrlC = new GracefulStop("polyhead-shutdown", 60, stop::countDown);
                 Observability observe = stream.observability(spec.commandLine());
                 StreamRuntime runtime = new StreamRuntime()) {
-            if (!stream.logFile.equals("-")) {
-                out.println("log lines: " + stream.logFile + " (--log-file - shows them here)");
-            }
+            PolyheadCli.announceLogFile(out, "--log-file - shows them here");
             runtime.connect(kafka, stream.brokerPort, stream.brokerDataDir, out);
             StreamOptions options = runtime.ensureTopics(base, stream.partitions, out);
             PolyheadStreams app = runtime.startLearner(config, options, stream.applicationId, stream.stateDir,

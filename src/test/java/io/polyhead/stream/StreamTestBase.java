@@ -142,13 +142,8 @@ abstract class StreamTestBase {
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<org.apache.kafka.common.TopicPartition> out = new ArrayList<>();
-            for (String t : List.of(o.predictionsTopic(), o.deadLetterTopic())) {
-                consumer.partitionsFor(t, Duration.ofSeconds(30))
-                        .forEach(pi -> out.add(new org.apache.kafka.common.TopicPartition(t, pi.partition())));
-            }
-            consumer.assign(out);
-            consumer.seekToBeginning(out);
+            io.polyhead.stream.client.OutputReader.assignAll(consumer, List.of(o.predictionsTopic(), o.deadLetterTopic()),
+                    true);
         }
 
         /**
