@@ -71,7 +71,7 @@ final class StreamRuntime implements AutoCloseable {
             TopicReport report = TopicAdmin.ensure(admin, TopicCatalog.builtin().withPartitions(partitions));
             for (TopicReport.Entry e : report.entries()) {
                 if (e.status() == TopicReport.Status.CREATED) {
-                    out.println("created topic " + e.topic() + " (" + e.partitions() + " partitions)");
+                    out.println("created topic " + e.topic() + " (" + e.partitions() + (e.partitions() == 1 ? " partition)" : " partitions)"));
                 } else if (e.status() == TopicReport.Status.DIFFERS) {
                     out.println("note: topic " + e.topic() + " differs from its definition: " + e.differences());
                 }
