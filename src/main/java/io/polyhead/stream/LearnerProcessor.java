@@ -122,7 +122,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         learner = new MultiTaskLearner(learnerConfig, group);
         learner.limitTasks(options.maxTasks());
         try {
-            byte[] trunk = trunkStore.get(TRUNK_KEY);
+            byte[] trunk = StoreChunks.get(trunkStore, TRUNK_KEY);
             if (trunk != null) {
                 ModelCodec.decodeTrunk(learner, trunk);
             }
@@ -133,7 +133,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot restore the model from its stores: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot restore the model from its stores: " + e.getMessage()
+                    + " (state written with other learner settings, such as --hidden, whose default is now 128,128:"
+                    + " run with those settings, or start over with demo --fresh or a new --application-id)", e);
         }
         learner.rebuildPriors();
         watch.restored(replica, learner);
@@ -146,7 +148,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (learner.inputDim() > 0) {
             // The restored replica's next generation, stored at the next commit: a second restore from the
             // same state must not publish under the generation of the first.
-            trunkStore.put(TRUNK_KEY, ModelCodec.encodeTrunk(learner));
+            StoreChunks.put(trunkStore, TRUNK_KEY, ModelCodec.encodeTrunk(learner));
             sendContribution();
         }
         parser = new EventParser(options.parser().withInputDim(learner.inputDim()));
@@ -273,7 +275,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             context.forward(new Record<>(p.task().getBytes(StandardCharsets.UTF_8), PredictionJson.write(p),
                     recordTimes.get(i)), PolyheadTopology.PREDICTIONS_SINK);
         }
-        trunkStore.put(TRUNK_KEY, ModelCodec.encodeTrunk(learner));
+        StoreChunks.put(trunkStore, TRUNK_KEY, ModelCodec.encodeTrunk(learner));
         for (String key : learner.lastTouched()) {
             headStore.put(key, ModelCodec.encodeKey(learner, key));
         }
