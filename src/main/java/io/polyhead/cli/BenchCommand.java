@@ -42,7 +42,7 @@ public final class BenchCommand implements Runnable {
     /** {@code polyhead bench core}. */
     @Command(name = "core", mixinStandardHelpOptions = true, sortOptions = false,
             description = {
-                "Times the learning core on the default model (input 64, trunk 64-64, 100 binary tasks of the",
+                "Times the learning core on the default model (input 64, trunk 128-128, 100 binary tasks of the",
                 "lowrank family) with events already parsed, at batch 1, 32 and 256; then the same stream through",
                 "the original design written with DL4J's ComputationGraph (shared dense layers, one output per task,",
                 "labels masked for the other tasks, fit per mini-batch); then 'evaluate' reading the stream as JSONL.",
@@ -85,7 +85,7 @@ public final class BenchCommand implements Runnable {
             for (int i = 0; i < events; i++) {
                 stream.add(generator.next());
             }
-            LearnerConfig base = LearnerConfig.defaults().toBuilder().inputDim(64).hidden(64, 64).seed(seed).build();
+            LearnerConfig base = LearnerConfig.defaults().toBuilder().inputDim(64).seed(seed).build();
             out.printf(Locale.ROOT, "stream: lowrank binary, %d tasks, input 64, %d events; OMP_NUM_THREADS=%s, %d cores%n",
                     tasks, events, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
                     Runtime.getRuntime().availableProcessors());

@@ -23,7 +23,7 @@ public final class LearnerOptions {
                     + "send features as {name: value} objects (they are hashed into D).")
     int inputDim;
 
-    @Option(names = "--hidden", paramLabel = "W[,W...]", defaultValue = "64,64",
+    @Option(names = "--hidden", paramLabel = "W[,W...]", defaultValue = "128,128",
             description = "Trunk hidden widths, ReLU after each (default ${DEFAULT-VALUE}); 'none' for no trunk.")
     String hidden;
 

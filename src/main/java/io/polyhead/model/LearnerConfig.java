@@ -67,9 +67,9 @@ public record LearnerConfig(ModelKind model, int inputDim, int[] hidden, int bat
     }
 
 
-    /** Polyhead's defaults: shared trunk 64-64 with Adam 3e-3, NLMS heads at 0.05, local heads blended, batch 32. */
+    /** Polyhead's defaults: shared trunk 128-128 with Adam 3e-3, NLMS heads at 0.05, local heads blended, batch 32. */
     public static LearnerConfig defaults() {
-        return new LearnerConfig(ModelKind.SHARED, 0, new int[] {64, 64}, 32, OptimizerKind.ADAM, 3e-3, HeadOptimizerKind.NLMS, 0.05,
+        return new LearnerConfig(ModelKind.SHARED, 0, new int[] {128, 128}, 32, OptimizerKind.ADAM, 3e-3, HeadOptimizerKind.NLMS, 0.05,
                 true, true, true, true, TaskType.REGRESSION, 42L, DataType.FLOAT);
     }
 

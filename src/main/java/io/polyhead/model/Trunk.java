@@ -47,8 +47,22 @@ public final class Trunk {
     }
 
     /**
-     * A trunk with He-normal initial weights (He et al. 2015, "Delving Deep into Rectifiers") and
-     * zero biases.
+     * Spread of the first layer's initial biases, in units of {@code 1/√inputs}: their standard deviation is
+     * {@code FIRST_BIAS_SPREAD / √inputDim}. With zero biases every first-layer unit's hyperplane passes
+     * through the origin of the standardised inputs, so the trunk starts positively homogeneous
+     * ({@code f(a·x) = a·f(x)} for {@code a > 0}); with one input all its ReLUs bend at the same point and
+     * the layer holds two functions, {@code max(x, 0)} and {@code max(−x, 0)}, until learning moves the
+     * biases apart. Measured on {@code sinusoid} (one input, 60 tasks, 20k events, trunk 64-64, 10 model
+     * seeds): second half 0.236 (0.090–0.566) with zero biases, 0.067 (0.041–0.091) with this spread, 0.073
+     * with 1, 0.091 with 2. On the letters (16 inputs) a standard deviation of 1 cost 7% (loss 0.233 against
+     * 0.217, 15 runs) and this one's 0.375 nothing (0.218), whence the {@code 1/√inputs}: the more inputs,
+     * the less it constrains that every hyperplane passes through one point.
+     */
+    static final double FIRST_BIAS_SPREAD = 1.5;
+
+    /**
+     * A trunk with He-normal initial weights (He et al. 2015, "Delving Deep into Rectifiers"), first-layer
+     * biases spread around zero ({@link #FIRST_BIAS_SPREAD}) and zero biases after it.
      *
      * @param inputDim input features, at least 1
      * @param hidden   widths of the hidden layers, each at least 1; may be empty (identity trunk)
@@ -89,6 +103,10 @@ public final class Trunk {
             for (int i = 0; i < widths[l] * widths[l + 1]; i++) {
                 params[weightOffset[l] + i] = gaussian(random) * sd;
             }
+        }
+        double biasSd = FIRST_BIAS_SPREAD / Math.sqrt(inputDim);
+        for (int i = 0; layers > 0 && i < widths[1]; i++) {
+            params[biasOffset[0] + i] = gaussian(random) * biasSd;
         }
     }
 

@@ -31,7 +31,7 @@ class MetaLearningTest {
 
     /**
      * Starting trunk rates five decades apart: with the meta-learner every start ends within 15% of the
-     * best fixed rate of the grid; without it the worst start is at least twice as bad. The same runs
+     * best fixed rate of the grid; without it the worst start is at least 1.5 times as bad. The same runs
      * as the robustness table of {@code polyhead bench meta} (seed 1).
      */
     @ParameterizedTest
@@ -53,7 +53,9 @@ class MetaLearningTest {
         double worstOff = Arrays.stream(off).max().orElseThrow();
         String figures = name + ": meta on " + Arrays.toString(on) + ", off " + Arrays.toString(off);
         assertTrue(worstOn <= 1.15 * bestFixed, figures);
-        assertTrue(worstOff >= 2 * bestFixed, figures);
+        // That the grid matters: measured, the worst fixed start costs lowrank 1.9x (2.1x with the 64-64 trunk
+        // of before), sinusoid hundreds of times.
+        assertTrue(worstOff >= 1.5 * bestFixed, figures);
     }
 
     private static double secondHalf(Generators.Name name, GeneratorOptions options, boolean meta, double trunkRate) {

@@ -20,7 +20,7 @@ class RateMixtureTest {
         assertArrayEquals(new double[] {0.25, 0.5, 0.25}, m.weights(), 1e-15);
         assertEquals(1, m.leader());
         RateMixture r = new RateMixture(0.4, false);
-        assertArrayEquals(new double[] {0.01, 0.02, 0.05}, r.rates(), 0.0);
+        assertArrayEquals(new double[] {0.02, 0.05, 0.11}, r.rates(), 0.0);
         assertEquals(2, r.leader());
     }
 
