@@ -134,8 +134,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot restore the model from its stores: " + e.getMessage()
-                    + " (state written with other learner settings, such as --hidden, whose default is now 128,128:"
-                    + " run with those settings, or start over with demo --fresh or a new --application-id)", e);
+                    + " (the state was likely written with other learner settings, such as --hidden: run with"
+                    + " those, or start over with demo --fresh or a new --application-id)", e);
         }
         learner.rebuildPriors();
         watch.restored(replica, learner);
