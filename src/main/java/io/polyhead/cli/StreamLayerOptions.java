@@ -38,6 +38,14 @@ final class StreamLayerOptions {
                     + "Within an instance replicas share after every batch (default ${DEFAULT-VALUE}).")
     String syncInterval;
 
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Least time between two writes of a partition's model (trunk and the heads it touched) to "
+                    + "its stores and their changelog topics. Events learned in between stay in the pending store "
+                    + "and are learned again from the last written model after a crash or a move, so each event is "
+                    + "in the model once either way; shorter means less to learn again at a restore, longer means "
+                    + "less changelog traffic (a 128-128 trunk entry is about 1.2 MB) (default ${DEFAULT-VALUE}).")
+    String checkpointInterval;
+
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of topics created because they were missing (default ${DEFAULT-VALUE}).")
     int partitions;
@@ -125,7 +133,8 @@ final class StreamLayerOptions {
         EventParser.Config parser = EventParser.Config.defaults().withInputDim(inputDim)
                 .withMaxRecordBytes(maxRecordBytes).withMaxFeatures(maxFeatures);
         return StreamOptions.defaults().withLinger(Duration.ofMillis(lingerMs)).withMaxTasks(maxTasks)
-                .withTaskTtl(parseDuration(taskTtl)).withParser(parser).withSyncIntervalMs(parseDuration(syncInterval).toMillis());
+                .withTaskTtl(parseDuration(taskTtl)).withParser(parser).withSyncIntervalMs(parseDuration(syncInterval).toMillis())
+                .withCheckpointIntervalMs(parseDuration(checkpointInterval).toMillis());
     }
 
     /** Parses 0, 500ms, 30s, 30m, 12h, 7d. */

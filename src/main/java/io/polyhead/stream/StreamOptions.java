@@ -23,10 +23,14 @@ import java.util.Objects;
  * @param syncIntervalMs   while other instances run, least time between two of a replica's contributions sent
  *                         to them (0: after every batch); alone, a replica sends about once a second (for
  *                         instances that join later). Within an instance replicas share after every batch.
+ * @param checkpointIntervalMs least time between two writes of a replica's model (trunk and the heads touched
+ *                         since) to its stores; the events learned in between stay in the pending store and a
+ *                         restore learns them again from the last written model, so each is in the model once
  */
 public record StreamOptions(String eventsTopic, String byTaskTopic, String predictionsTopic, String deadLetterTopic,
                             Duration linger, int maxTasks, Duration taskTtl, EventParser.Config parser,
-                            int partitions, String syncTopic, long syncIntervalMs) {
+                            int partitions, String syncTopic, long syncIntervalMs,
+                            long checkpointIntervalMs) {
 
     public StreamOptions {
         Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -47,6 +51,10 @@ public record StreamOptions(String eventsTopic, String byTaskTopic, String predi
         if (syncIntervalMs < 0) {
             throw new IllegalArgumentException("sync interval may not be negative. Got: " + syncIntervalMs + " ms");
         }
+        if (checkpointIntervalMs < 0) {
+            throw new IllegalArgumentException("checkpoint interval may not be negative. Got: " + checkpointIntervalMs
+                    + " ms");
+        }
         if (taskTtl.isNegative()) {
             throw new IllegalArgumentException("task TTL may not be negative. Got: " + taskTtl);
         }
@@ -56,24 +64,24 @@ public record StreamOptions(String eventsTopic, String byTaskTopic, String predi
     public static StreamOptions defaults() {
         return new StreamOptions("polyhead.events", "polyhead.events.by-task", "polyhead.predictions",
                 "polyhead.events.dlq", Duration.ofMillis(20), 100_000, Duration.ofDays(7), EventParser.Config.defaults(), 0,
-                "polyhead.trunk-sync", DEFAULT_SYNC_INTERVAL_MS);
+                "polyhead.trunk-sync", DEFAULT_SYNC_INTERVAL_MS, DEFAULT_CHECKPOINT_INTERVAL_MS);
     }
 
     public StreamOptions withLinger(Duration v) {
-        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, v, maxTasks, taskTtl, parser, partitions, syncTopic, syncIntervalMs);
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, v, maxTasks, taskTtl, parser, partitions, syncTopic, syncIntervalMs, checkpointIntervalMs);
     }
 
     public StreamOptions withMaxTasks(int v) {
-        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, v, taskTtl, parser, partitions, syncTopic, syncIntervalMs);
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, v, taskTtl, parser, partitions, syncTopic, syncIntervalMs, checkpointIntervalMs);
     }
 
     public StreamOptions withTaskTtl(Duration v) {
-        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, v, parser, partitions, syncTopic, syncIntervalMs);
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, v, parser, partitions, syncTopic, syncIntervalMs, checkpointIntervalMs);
     }
 
     public StreamOptions withPartitions(int v) {
         return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, taskTtl,
-                parser, v, syncTopic, syncIntervalMs);
+                parser, v, syncTopic, syncIntervalMs, checkpointIntervalMs);
     }
 
     /**
@@ -83,18 +91,29 @@ public record StreamOptions(String eventsTopic, String byTaskTopic, String predi
     public StreamOptions withTopics(String events, String byTask, String predictions, String deadLetters) {
         String sync = byTask.replaceFirst("(\\.events)?\\.by-task$", "") + ".trunk-sync";
         return new StreamOptions(events, byTask, predictions, deadLetters, linger, maxTasks, taskTtl, parser, partitions,
-                sync, syncIntervalMs);
+                sync, syncIntervalMs, checkpointIntervalMs);
     }
 
     public StreamOptions withSyncIntervalMs(long v) {
         return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, taskTtl,
-                parser, partitions, syncTopic, v);
+                parser, partitions, syncTopic, v, checkpointIntervalMs);
     }
+
+    public StreamOptions withCheckpointIntervalMs(long v) {
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, taskTtl,
+                parser, partitions, syncTopic, syncIntervalMs, v);
+    }
+
+    /**
+     * By default a replica writes its model to its stores at most every 5 s: a 128-128 trunk entry is about
+     * 1.2 MB, and written at every 100 ms commit it made the trunk changelog 25 times the size of the events.
+     */
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 5000;
 
     /** By default a replica sends its contribution after every batch while other instances run. */
     public static final long DEFAULT_SYNC_INTERVAL_MS = 0;
 
     public StreamOptions withParser(EventParser.Config v) {
-        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, taskTtl, v, partitions, syncTopic, syncIntervalMs);
+        return new StreamOptions(eventsTopic, byTaskTopic, predictionsTopic, deadLetterTopic, linger, maxTasks, taskTtl, v, partitions, syncTopic, syncIntervalMs, checkpointIntervalMs);
     }
 }

@@ -1,6 +1,8 @@
 package io.polyhead.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,6 +80,55 @@ class LearnerProcessorRestoreTest {
         assertEquals(1, dead.size());
         assertTrue(dead.get(0).get("reason").asText().contains("the limit is 200"), dead.get(0).toString());
         assertTrue(dead.get(0).get("reason").asText().contains("waiting for its batch"));
+        // Learned, but kept until the model is written at the checkpoint interval: a restore before that
+        // learns them again from the model as last written.
+        assertEquals("3", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
+        assertEquals("3", new String(pending.get(LearnerProcessor.LEARNED_KEY), StandardCharsets.UTF_8));
+        assertNull(StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY),
+                "the trunk waits for the checkpoint interval");
+        context.setCurrentSystemTimeMs(1_000 + options.checkpointIntervalMs());
+        for (MockProcessorContext.CapturedPunctuator p : context.scheduledPunctuators()) {
+            if (p.getType() == org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME) {
+                p.getPunctuator().punctuate(context.currentSystemTimeMs());
+            }
+        }
         assertEquals("0", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
+        assertEquals("0", new String(pending.get(LearnerProcessor.LEARNED_KEY), StandardCharsets.UTF_8));
+        assertNotNull(StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY), "the model is written");
+    }
+
+    private static KeyValueStore<String, byte[]> trunk(MockProcessorContext<byte[], byte[]> context) {
+        return context.getStateStore(PolyheadTopology.TRUNK_STORE);
+    }
+
+    @Test
+    void eventsLearnedSinceTheModelWasWrittenAreLearnedAgainWithoutNewPredictions() throws Exception {
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(1_000);
+        context.setCurrentStreamTimeMs(1_000);
+        store(PolyheadTopology.TRUNK_STORE, context);
+        store(PolyheadTopology.HEAD_STORE, context);
+        KeyValueStore<String, byte[]> pending = store(PolyheadTopology.PENDING_STORE, context);
+        pending.put("slot-0", slot("{\"task\":\"a\",\"features\":[1,2,3],\"label\":1}", 10));
+        pending.put("slot-1", slot("{\"task\":\"a\",\"features\":[3,2,1],\"label\":2}", 11));
+        pending.put("slot-2", slot("{\"task\":\"b\",\"features\":[0,1,0],\"label\":3}", 12));
+        pending.put(LearnerProcessor.COUNT_KEY, "3".getBytes(StandardCharsets.UTF_8));
+        pending.put(LearnerProcessor.LEARNED_KEY, "2".getBytes(StandardCharsets.UTF_8));
+        io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
+        LearnerProcessor processor = new LearnerProcessor(
+                LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), StreamOptions.defaults(),
+                new SimpleMeterRegistry(), group, null, new io.polyhead.observe.LearningWatch(group, 0));
+        processor.init(context);
+
+        assertTrue(context.forwarded().isEmpty(), "the two learned events had their predictions before");
+        assertNotNull(StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY),
+                "the model with them is written at once");
+        KeyValueStore<String, byte[]> heads = context.getStateStore(PolyheadTopology.HEAD_STORE);
+        assertNotNull(heads.get("a"), "task a, learned again, is in the heads store");
+        assertNull(heads.get("b"), "task b's event still waits for its batch");
+        assertEquals("1", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
+        assertEquals("0", new String(pending.get(LearnerProcessor.LEARNED_KEY), StandardCharsets.UTF_8));
+        ByteBuffer first = ByteBuffer.wrap(pending.get("slot-0"));
+        assertEquals(12, first.getLong(), "the waiting event moved to the first slot");
     }
 }
