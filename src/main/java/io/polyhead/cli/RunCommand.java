@@ -46,9 +46,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     StreamLayerOptions stream;
 
-    @Option(names = "--status-every", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--status-every", paramLabel = "DURATION", converter = StreamLayerOptions.DurationConverter.class, defaultValue = "10s",
             description = "Print a status line this often (default ${DEFAULT-VALUE}); 0 for none.")
-    String statusEvery;
+    java.time.Duration statusEvery;
 
     PrintStream out = System.out;
 
@@ -59,7 +59,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LearnerConfig config = learner.toConfig();
         StreamOptions base = stream.toStreamOptions(config.inputDim());
-        long statusMs = StreamLayerOptions.parseDuration(statusEvery).toMillis();
+        long statusMs = statusEvery.toMillis();
         CountDownLatch stop = new CountDownLatch(1);
         // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has closed everything.
         try (GracefulStop ctrlC = new GracefulStop("polyhead-shutdown", 60, stop::countDown);

@@ -31,20 +31,20 @@ final class StreamLayerOptions {
                     + "instance (default ${DEFAULT-VALUE}).")
     int standbys;
 
-    @Option(names = "--sync-interval", paramLabel = "DURATION", defaultValue = "0",
+    @Option(names = "--sync-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0",
             description = "While other instances run, least time between two contributions a partition's replica "
                     + "of the shared model sends them through polyhead.trunk-sync: 0 after every batch, which keeps "
                     + "them closest to one model; more saves bandwidth (about 4 bytes per trunk parameter each). "
                     + "Within an instance replicas share after every batch (default ${DEFAULT-VALUE}).")
-    String syncInterval;
+    Duration syncInterval;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
             description = "Least time between two writes of a partition's model (trunk and the heads it touched) to "
                     + "its stores and their changelog topics. Events learned in between stay in the pending store "
                     + "and are learned again from the last written model after a crash or a move, so each event is "
                     + "in the model once either way; shorter means less to learn again at a restore, longer means "
                     + "less changelog traffic (a 128-128 trunk entry is about 1.2 MB) (default ${DEFAULT-VALUE}).")
-    String checkpointInterval;
+    Duration checkpointInterval;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of topics created because they were missing (default ${DEFAULT-VALUE}).")
@@ -59,10 +59,10 @@ final class StreamLayerOptions {
                     + "(default ${DEFAULT-VALUE}).")
     int maxTasks;
 
-    @Option(names = "--task-ttl", paramLabel = "DURATION", defaultValue = "7d",
+    @Option(names = "--task-ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "7d",
             description = "Evict a task (its head) after this long without events, in event time: 30m, 12h, 7d; "
                     + "0 never (default ${DEFAULT-VALUE}).")
-    String taskTtl;
+    Duration taskTtl;
 
     @Option(names = "--max-record-bytes", paramLabel = "N", defaultValue = "1048576",
             description = "Larger input records go to the dead-letter topic (default ${DEFAULT-VALUE}).")
@@ -133,8 +133,8 @@ final class StreamLayerOptions {
         EventParser.Config parser = EventParser.Config.defaults().withInputDim(inputDim)
                 .withMaxRecordBytes(maxRecordBytes).withMaxFeatures(maxFeatures);
         return StreamOptions.defaults().withLinger(Duration.ofMillis(lingerMs)).withMaxTasks(maxTasks)
-                .withTaskTtl(parseDuration(taskTtl)).withParser(parser).withSyncIntervalMs(parseDuration(syncInterval).toMillis())
-                .withCheckpointIntervalMs(parseDuration(checkpointInterval).toMillis());
+                .withTaskTtl(taskTtl).withParser(parser).withSyncIntervalMs(syncInterval.toMillis())
+                .withCheckpointIntervalMs(checkpointInterval.toMillis());
     }
 
     /** Parses 0, 500ms, 30s, 30m, 12h, 7d. */
@@ -159,5 +159,22 @@ final class StreamLayerOptions {
             // fall through to the message below
         }
         throw new IllegalArgumentException("a duration is like 500ms, 30s, 30m, 12h, 7d or 0. Got: " + text);
+    }
+
+    /** Durations on the command line: a bad one is a usage error naming the option, not a stack trace. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d;
+            try {
+                d = parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+            if (d.isNegative()) {
+                throw new picocli.CommandLine.TypeConversionException("a duration may not be negative. Got: " + value);
+            }
+            return d;
+        }
     }
 }

@@ -71,6 +71,9 @@ class UserMistakesTest {
         "demo --log-level loud                  | 2 | --log-level",
         "tail --idle 0 -b 127.0.0.1:1           | 2 | --idle must be a positive number of seconds. Got: 0.0",
         "evaluate EVENTS --bogus                | 2 | Unknown option: '--bogus'",
+        "run --checkpoint-interval soon         | 2 | Invalid value for option '--checkpoint-interval': a duration is like 500ms, 30s, 30m, 12h, 7d or 0. Got: soon",
+        "demo --sync-interval -5s               | 2 | Invalid value for option '--sync-interval': a duration may not be negative. Got: -5s",
+        "run --status-every 10x                 | 2 | Invalid value for option '--status-every'",
     })
     void aMistakeIsOneLineAndAnExitCode(String args, int exit, String message) throws Exception {
         String[] result = run(args.trim());
