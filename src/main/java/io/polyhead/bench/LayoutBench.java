@@ -147,6 +147,12 @@ public final class LayoutBench {
      */
     public static Figures onKafka(Path dir, List<Event> events, int partitions, int instances, int skip,
             Consumer<String> progress) throws Exception {
+        return onKafka(dir, events, partitions, instances, skip, List.of(), progress);
+    }
+
+    /** As above, with {@code runArgs} added to every instance's {@code polyhead run} (say {@code --kafka-config F}). */
+    public static Figures onKafka(Path dir, List<Event> events, int partitions, int instances, int skip,
+            List<String> runArgs, Consumer<String> progress) throws Exception {
         Files.createDirectories(dir);
         try (io.polyhead.broker.EmbeddedKafkaBroker broker = io.polyhead.broker.EmbeddedKafkaBroker.builder()
                 .dataDir(dir.resolve("broker")).build()) {
@@ -158,9 +164,11 @@ public final class LayoutBench {
             List<InstanceProcess> running = new ArrayList<>();
             try {
                 for (int i = 0; i < instances; i++) {
-                    running.add(InstanceProcess.start(dir.resolve("instance-" + i + ".log"), "run", "-b", bootstrap,
+                    List<String> args = new ArrayList<>(List.of("run", "-b", bootstrap,
                             "--state-dir", dir.resolve("state-" + i).toString(), "--application-id", "polyhead-layout",
                             "--status-every", "500ms", "--http-port", "0"));
+                    args.addAll(runArgs);
+                    running.add(InstanceProcess.start(dir.resolve("instance-" + i + ".log"), args.toArray(new String[0])));
                 }
                 awaitAssignment(running, partitions, progress); // one stream task per partition: validation and learning are one subtopology
                 try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {

@@ -217,12 +217,20 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (instances < 0) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--instances must be 0 or more. Got: " + instances);
+                throw new UserErrors.UserError("--instances must be 0 or more. Got: " + instances);
             }
             PolyheadCli.announceLogFile(out, "Kafka's clients, the embedded broker");
             if (instances > 0) {
-                return layouts();
+                if (kafka.bootstrapServers != null) {
+                    throw new UserErrors.UserError(
+                            "-b is not used with --instances: each stream runs on an embedded broker of its own");
+                }
+                java.util.List<String> runArgs = new java.util.ArrayList<>();
+                if (kafka.kafkaConfig != null) {
+                    kafka.clientProperties(null); // a missing or unreadable file is a usage error here, not in an instance
+                    runArgs.addAll(java.util.List.of("--kafka-config", kafka.kafkaConfig.toAbsolutePath().toString()));
+                }
+                return layouts(runArgs);
             }
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("polyhead-bench-e2e");
             io.polyhead.broker.EmbeddedKafkaBroker broker = null;
@@ -304,7 +312,7 @@ public final class BenchCommand implements Runnable {
         }
 
         /** {@code --instances N}: both streams through N instances on 4 partitions, against evaluate. */
-        private int layouts() throws Exception {
+        private int layouts(java.util.List<String> runArgs) throws Exception {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("polyhead-bench-layout");
             out.printf(Locale.ROOT, "%d partitions on %d instance%s (each its own JVM), embedded broker, OMP_NUM_THREADS=%s%n",
                     partitions, instances, instances == 1 ? "" : "s", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
@@ -316,7 +324,7 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "%s: %d events; %s ...%n", stream.name().toLowerCase(Locale.ROOT), events.size(),
                         spread.line());
                 var kafka = io.polyhead.bench.LayoutBench.onKafka(dir.resolve(stream.name().toLowerCase(Locale.ROOT)),
-                        events, partitions, instances, stream.lateAfter(), out::println);
+                        events, partitions, instances, stream.lateAfter(), runArgs, out::println);
                 out.printf(Locale.ROOT, "%s on %d instance%s: %s%n", stream.name().toLowerCase(Locale.ROOT), instances,
                         instances == 1 ? "" : "s", io.polyhead.bench.LayoutBench.describe(kafka, one));
             }

@@ -33,7 +33,8 @@ public final class KafkaOptions {
         Properties props = new Properties();
         if (kafkaConfig != null) {
             if (!Files.isReadable(kafkaConfig)) {
-                throw new IOException("--kafka-config " + kafkaConfig + " is not a readable file");
+                throw new UserErrors.UserError("--kafka-config " + kafkaConfig + ": "
+                        + (Files.exists(kafkaConfig) ? "cannot be read" : "no such file"));
             }
             try (InputStream in = Files.newInputStream(kafkaConfig)) {
                 props.load(in);

@@ -74,6 +74,9 @@ class UserMistakesTest {
         "run --checkpoint-interval soon         | 2 | Invalid value for option '--checkpoint-interval': a duration is like 500ms, 30s, 30m, 12h, 7d or 0. Got: soon",
         "demo --sync-interval -5s               | 2 | Invalid value for option '--sync-interval': a duration may not be negative. Got: -5s",
         "run --status-every 10x                 | 2 | Invalid value for option '--status-every'",
+        "run --kafka-config missing.properties  | 2 | --kafka-config missing.properties: no such file",
+        "bench e2e --instances 1 --kafka-config missing.properties | 2 | --kafka-config missing.properties: no such file",
+        "bench e2e --instances 1 -b 127.0.0.1:1 | 2 | -b is not used with --instances",
     })
     void aMistakeIsOneLineAndAnExitCode(String args, int exit, String message) throws Exception {
         String[] result = run(args.trim());
