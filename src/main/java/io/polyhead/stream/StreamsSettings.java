@@ -11,6 +11,9 @@ public final class StreamsSettings {
     private StreamsSettings() {
     }
 
+    /** Bytes the main consumer fetches per partition at most (Kafka's default is 1 MiB). */
+    static final int MAIN_FETCH_BYTES = 16 * 1024;
+
     /**
      * Streams properties on top of the user's client properties (which pass through: security,
      * SASL, TLS; and which win over these defaults when they set the same key).
@@ -48,6 +51,12 @@ public final class StreamsSettings {
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // Read events in large polls: the learner works in batches anyway.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        // Fetch each partition in small pieces, so that under a backlog the stream tasks (the shared model's
+        // replicas) take turns: with the default 1 MiB a poll held one partition's thousands of events, one
+        // replica learned them alone while the others waited, and on `bench e2e --instances 1` sinusoid's
+        // second half was 4.7x evaluate's; with 16 KiB 1.2x-1.7x (two runs), for about 13% of throughput.
+        // The restore consumer keeps its default: changelogs restore fastest in large fetches.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAIN_FETCH_BYTES);
         // Let the producer gather predictions into larger requests.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         // A rebalance after a restart waits for the old member otherwise; leave the group on close instead.
@@ -58,6 +67,11 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         p.putAll(client);
+        String fetch = StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG);
+        if (!client.containsKey(fetch) && (client.containsKey(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG)
+                || client.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG)))) {
+            p.remove(fetch); // the user's own fetch size, given without the main-consumer prefix, wins too
+        }
         return p;
     }
 }
