@@ -34,6 +34,17 @@ class LearnerProcessorRestoreTest {
         return store;
     }
 
+    /** A context at system and stream time 1,000 ms with the learner's three stores, empty. */
+    private static MockProcessorContext<byte[], byte[]> contextWithStores() {
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(1_000);
+        context.setCurrentStreamTimeMs(1_000);
+        store(PolyheadTopology.TRUNK_STORE, context);
+        store(PolyheadTopology.HEAD_STORE, context);
+        store(PolyheadTopology.PENDING_STORE, context);
+        return context;
+    }
+
     private static byte[] slot(String json, long timestamp) {
         byte[] value = json.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(Long.BYTES + value.length).putLong(timestamp).put(value).array();
@@ -41,12 +52,8 @@ class LearnerProcessorRestoreTest {
 
     @Test
     void pendingEventsAreLearnedAndUnacceptableOnesAreDeadLettered() throws Exception {
-        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(1_000);
-        context.setCurrentStreamTimeMs(1_000);
-        store(PolyheadTopology.TRUNK_STORE, context);
-        store(PolyheadTopology.HEAD_STORE, context);
-        KeyValueStore<String, byte[]> pending = store(PolyheadTopology.PENDING_STORE, context);
+        MockProcessorContext<byte[], byte[]> context = contextWithStores();
+        KeyValueStore<String, byte[]> pending = context.getStateStore(PolyheadTopology.PENDING_STORE);
         String big = "{\"task\":\"a\",\"features\":[1,2,3],\"label\":1,\"pad\":\"" + "x".repeat(300) + "\"}";
         pending.put("slot-0", slot("{\"task\":\"a\",\"features\":[1,2,3],\"label\":1}", 10));
         pending.put("slot-1", slot(big, 11)); // accepted before, too large for the new --max-record-bytes
@@ -103,12 +110,8 @@ class LearnerProcessorRestoreTest {
 
     @Test
     void eventsLearnedSinceTheModelWasWrittenAreLearnedAgainWithoutNewPredictions() throws Exception {
-        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(1_000);
-        context.setCurrentStreamTimeMs(1_000);
-        store(PolyheadTopology.TRUNK_STORE, context);
-        store(PolyheadTopology.HEAD_STORE, context);
-        KeyValueStore<String, byte[]> pending = store(PolyheadTopology.PENDING_STORE, context);
+        MockProcessorContext<byte[], byte[]> context = contextWithStores();
+        KeyValueStore<String, byte[]> pending = context.getStateStore(PolyheadTopology.PENDING_STORE);
         pending.put("slot-0", slot("{\"task\":\"a\",\"features\":[1,2,3],\"label\":1}", 10));
         pending.put("slot-1", slot("{\"task\":\"a\",\"features\":[3,2,1],\"label\":2}", 11));
         pending.put("slot-2", slot("{\"task\":\"b\",\"features\":[0,1,0],\"label\":3}", 12));
