@@ -56,8 +56,12 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LearnerProcessor.class);
     static final String TRUNK_KEY = "trunk";
     static final String COUNT_KEY = "count";
-    /** Pending slots before this many hold events already learned since the model was last written. */
-    static final String LEARNED_KEY = "learned";
+    /**
+     * How many batches were learned since the model was last written; {@code batch-i} holds where the i-th of
+     * them ended among the pending slots, so that a restore learns them again in the same batches: the same
+     * number of trunk steps, so the model version (the steps) never goes back.
+     */
+    static final String BATCHES_KEY = "batches";
 
     private final LearnerConfig learnerConfig;
     private final StreamOptions options;
@@ -84,6 +88,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private long oldestPendingMs;
     /** Events learned since the model was last written to the stores: the first slots of the pending store. */
     private int learnedSlots;
+    private int learnedBatches;
     /** Keys whose entries changed since the model was last written. */
     private final java.util.Set<String> touchedSinceCheckpoint = new java.util.LinkedHashSet<>();
     private long lastCheckpointMs;
@@ -155,8 +160,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         recordTimes.clear();
         touchedSinceCheckpoint.clear();
         int pendingSlots = pendingCount();
-        int learned = Math.min(storedInt(LEARNED_KEY), pendingSlots);
-        relearn(learned);
+        int learned = relearn(storedInt(BATCHES_KEY), pendingSlots);
         watch.restored(replica, learner);
         synchronized (group) {
             // The replicas of this instance see this one's restored part at once.
@@ -172,6 +176,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         lastCheckpointMs = context.currentSystemTimeMs();
         learnedSlots = 0;
+        learnedBatches = 0;
         keptEntries.clear();
         for (int slot = learned; slot < pendingSlots; slot++) {
             byte[] stored = pendingStore.get(slotKey(slot));
@@ -205,14 +210,41 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     /**
-     * Learns again the first {@code slots} pending events: learned before the model was last written, their
-     * predictions sent and committed, so nothing goes out now. One the learner no longer admits (its settings
-     * changed since) had its prediction and is left out.
+     * Learns again the {@code batches} batches learned before the model was last written, in the same batches;
+     * their predictions were sent and committed, so nothing goes out now. An event the learner no longer admits
+     * (its settings changed since) had its prediction and is left out. Returns the slots they took.
      */
-    private void relearn(int slots) {
-        List<Event> events = new ArrayList<>();
+    private int relearn(int batches, int pendingSlots) {
+        int learned = 0;
+        int events = 0;
         int skipped = 0;
-        for (int slot = 0; slot < slots; slot++) {
+        for (int b = 0; b < batches; b++) {
+            int end = Math.min(storedInt(batchKey(b)), pendingSlots);
+            List<Event> admitted = new ArrayList<>();
+            skipped += readLearned(learned, end, admitted);
+            learned = Math.max(learned, end);
+            if (!admitted.isEmpty()) {
+                synchronized (group) {
+                    learner.absorbIfChanged(replica);
+                    learner.learn(admitted);
+                    published = learner.publish(replica);
+                }
+                touchedSinceCheckpoint.addAll(learner.lastTouched());
+                events += admitted.size();
+            }
+        }
+        if (batches > 0) {
+            LOG.info("task {}: learned again the {} events ({} batches) learned since the model was last written{}",
+                    replica, events, batches,
+                    skipped == 0 ? "" : " (" + skipped + " no longer admitted by these settings left out)");
+        }
+        return learned;
+    }
+
+    /** Parses the learned events of slots {@code [from, to)} into {@code admitted}; returns how many were not. */
+    private int readLearned(int from, int to, List<Event> admitted) {
+        int skipped = 0;
+        for (int slot = from; slot < to; slot++) {
             ByteBuffer entry = ByteBuffer.wrap(pendingStore.get(slotKey(slot)));
             long recordTimestamp = entry.getLong();
             byte[] value = new byte[entry.remaining()];
@@ -223,26 +255,15 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                     if (parser.dimension() == 0) {
                         parser.fixDimension(learner.inputDim());
                     }
-                    events.add(event);
+                    admitted.add(event);
                     continue;
                 }
             } catch (InvalidEventException e) {
-                // as below: counted and logged
+                // counted: the caller logs how many
             }
             skipped++;
         }
-        for (int from = 0; from < events.size(); from += learnerConfig.batchSize()) {
-            synchronized (group) {
-                learner.absorbIfChanged(replica);
-                learner.learn(events.subList(from, Math.min(events.size(), from + learnerConfig.batchSize())));
-                published = learner.publish(replica);
-            }
-            touchedSinceCheckpoint.addAll(learner.lastTouched());
-        }
-        if (slots > 0) {
-            LOG.info("task {}: learned again the {} events learned since the model was last written{}", replica,
-                    events.size(), skipped == 0 ? "" : " (" + skipped + " no longer admitted by these settings left out)");
-        }
+        return skipped;
     }
 
     /**
@@ -257,7 +278,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             pendingStore.put(slotKey(slot), keptEntries.get(slot));
         }
         pendingStore.put(COUNT_KEY, Integer.toString(keptEntries.size()).getBytes(StandardCharsets.UTF_8));
-        pendingStore.put(LEARNED_KEY, "0".getBytes(StandardCharsets.UTF_8));
+        pendingStore.put(BATCHES_KEY, "0".getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes the trunk entry and the key entries touched since the last write. */
@@ -279,8 +300,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             pendingStore.put(slotKey(i), pendingStore.get(slotKey(learnedSlots + i)));
         }
         learnedSlots = 0;
+        learnedBatches = 0;
         pendingStore.put(COUNT_KEY, Integer.toString(batch.size()).getBytes(StandardCharsets.UTF_8));
-        pendingStore.put(LEARNED_KEY, "0".getBytes(StandardCharsets.UTF_8));
+        pendingStore.put(BATCHES_KEY, "0".getBytes(StandardCharsets.UTF_8));
         lastCheckpointMs = context.currentSystemTimeMs();
     }
 
@@ -366,6 +388,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         touchedSinceCheckpoint.addAll(learner.lastTouched());
         learnedSlots += batch.size();
+        pendingStore.put(batchKey(learnedBatches), Integer.toString(learnedSlots).getBytes(StandardCharsets.UTF_8));
+        learnedBatches++;
         watch.batch(replica, batch, out, learner, System.nanoTime() - t0);
         batch.clear();
         recordTimes.clear();
@@ -374,7 +398,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (now - lastCheckpointMs >= options.checkpointIntervalMs()) {
             checkpoint();
         } else {
-            pendingStore.put(LEARNED_KEY, Integer.toString(learnedSlots).getBytes(StandardCharsets.UTF_8));
+            pendingStore.put(BATCHES_KEY, Integer.toString(learnedBatches).getBytes(StandardCharsets.UTF_8));
         }
         if (now - lastSentMs >= (group.board().othersWithin(OTHERS_RECENT_NANOS) ? options.syncIntervalMs()
                 : SEND_AT_LEAST_EVERY_MS)) {
@@ -437,6 +461,10 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     private static String slotKey(int slot) {
         return "slot-" + slot;
+    }
+
+    private static String batchKey(int batch) {
+        return "batch-" + batch;
     }
 
     @Override

@@ -90,7 +90,8 @@ class LearnerProcessorRestoreTest {
         // Learned, but kept until the model is written at the checkpoint interval: a restore before that
         // learns them again from the model as last written.
         assertEquals("3", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
-        assertEquals("3", new String(pending.get(LearnerProcessor.LEARNED_KEY), StandardCharsets.UTF_8));
+        assertEquals("1", new String(pending.get(LearnerProcessor.BATCHES_KEY), StandardCharsets.UTF_8));
+        assertEquals("3", new String(pending.get("batch-0"), StandardCharsets.UTF_8), "where the batch ended");
         assertNull(StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY),
                 "the trunk waits for the checkpoint interval");
         context.setCurrentSystemTimeMs(1_000 + options.checkpointIntervalMs());
@@ -100,7 +101,7 @@ class LearnerProcessorRestoreTest {
             }
         }
         assertEquals("0", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
-        assertEquals("0", new String(pending.get(LearnerProcessor.LEARNED_KEY), StandardCharsets.UTF_8));
+        assertEquals("0", new String(pending.get(LearnerProcessor.BATCHES_KEY), StandardCharsets.UTF_8));
         assertNotNull(StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY), "the model is written");
     }
 
@@ -116,7 +117,10 @@ class LearnerProcessorRestoreTest {
         pending.put("slot-1", slot("{\"task\":\"a\",\"features\":[3,2,1],\"label\":2}", 11));
         pending.put("slot-2", slot("{\"task\":\"b\",\"features\":[0,1,0],\"label\":3}", 12));
         pending.put(LearnerProcessor.COUNT_KEY, "3".getBytes(StandardCharsets.UTF_8));
-        pending.put(LearnerProcessor.LEARNED_KEY, "2".getBytes(StandardCharsets.UTF_8));
+        // Learned in two batches, of one event each, before the model was last written.
+        pending.put(LearnerProcessor.BATCHES_KEY, "2".getBytes(StandardCharsets.UTF_8));
+        pending.put("batch-0", "1".getBytes(StandardCharsets.UTF_8));
+        pending.put("batch-1", "2".getBytes(StandardCharsets.UTF_8));
         io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
         LearnerProcessor processor = new LearnerProcessor(
                 LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), StreamOptions.defaults(),
@@ -124,13 +128,17 @@ class LearnerProcessorRestoreTest {
         processor.init(context);
 
         assertTrue(context.forwarded().isEmpty(), "the two learned events had their predictions before");
+        io.polyhead.model.MultiTaskLearner written = new io.polyhead.model.MultiTaskLearner(
+                LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), new io.polyhead.model.ReplicaGroup());
+        io.polyhead.model.ModelCodec.decodeTrunk(written, StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY));
+        assertEquals(2, written.version(), "learned again in the same two batches: the model version does not go back");
         assertNotNull(StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY),
                 "the model with them is written at once");
         KeyValueStore<String, byte[]> heads = context.getStateStore(PolyheadTopology.HEAD_STORE);
         assertNotNull(heads.get("a"), "task a, learned again, is in the heads store");
         assertNull(heads.get("b"), "task b's event still waits for its batch");
         assertEquals("1", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
-        assertEquals("0", new String(pending.get(LearnerProcessor.LEARNED_KEY), StandardCharsets.UTF_8));
+        assertEquals("0", new String(pending.get(LearnerProcessor.BATCHES_KEY), StandardCharsets.UTF_8));
         ByteBuffer first = ByteBuffer.wrap(pending.get("slot-0"));
         assertEquals(12, first.getLong(), "the waiting event moved to the first slot");
     }
