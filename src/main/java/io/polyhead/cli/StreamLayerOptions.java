@@ -40,7 +40,7 @@ final class StreamLayerOptions {
 
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
             description = "Least time between two writes of a partition's model (trunk and the heads it touched) to "
-                    + "its stores and their changelog topics. Events learned in between stay in the pending store "
+                    + "its stores and their changelog topics (and after at most 10,000 events whatever the interval). Events learned in between stay in the pending store "
                     + "and are learned again from the last written model after a crash or a move, so each event is "
                     + "in the model once either way; shorter means less to learn again at a restore, longer means "
                     + "less changelog traffic (a 128-128 trunk entry is about 1.2 MB) (default ${DEFAULT-VALUE}).")

@@ -102,6 +102,11 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** This replica's contribution as last published: what it sends. */
     private Contribution published;
     private long lastSentMs;
+    /**
+     * The model is written after at most this many events too, whatever the interval: under a backlog 5 s can
+     * be tens of thousands of events, each held in the pending store and learned again at a restore.
+     */
+    static final int MAX_UNWRITTEN_EVENTS = 10_000;
     /** A replica with unsent events sends at least this often, with or without other instances. */
     static final long SEND_AT_LEAST_EVERY_MS = 1000;
     /** Other instances count as running while their contributions arrived within this. */
@@ -395,7 +400,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         recordTimes.clear();
         group.noteWaiting(replica, 0);
         long now = context.currentSystemTimeMs();
-        if (now - lastCheckpointMs >= options.checkpointIntervalMs()) {
+        if (now - lastCheckpointMs >= options.checkpointIntervalMs() || learnedSlots >= MAX_UNWRITTEN_EVENTS) {
             checkpoint();
         } else {
             pendingStore.put(BATCHES_KEY, Integer.toString(learnedBatches).getBytes(StandardCharsets.UTF_8));

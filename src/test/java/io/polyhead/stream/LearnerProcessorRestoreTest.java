@@ -142,4 +142,25 @@ class LearnerProcessorRestoreTest {
         ByteBuffer first = ByteBuffer.wrap(pending.get("slot-0"));
         assertEquals(12, first.getLong(), "the waiting event moved to the first slot");
     }
+
+    @Test
+    void aBacklogWritesTheModelAfterAtMostTenThousandEventsWhateverTheInterval() throws Exception {
+        MockProcessorContext<byte[], byte[]> context = contextWithStores();
+        KeyValueStore<String, byte[]> pending = context.getStateStore(PolyheadTopology.PENDING_STORE);
+        io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
+        LearnerProcessor processor = new LearnerProcessor(
+                LearnerConfig.defaults().toBuilder().batchSize(100).hidden(4).build(), StreamOptions.defaults(),
+                new SimpleMeterRegistry(), group, null, new io.polyhead.observe.LearningWatch(group, 0));
+        processor.init(context);
+        byte[] event = "{\"task\":\"a\",\"features\":[1,2,3],\"label\":1}".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < LearnerProcessor.MAX_UNWRITTEN_EVENTS - 100; i++) {
+            processor.process(new Record<>("a".getBytes(StandardCharsets.UTF_8), event, 10 + i));
+        }
+        assertNull(StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY), "the clock has not moved");
+        for (int i = 0; i < 100; i++) {
+            processor.process(new Record<>("a".getBytes(StandardCharsets.UTF_8), event, 20_000 + i));
+        }
+        assertNotNull(StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY), "written after 10,000 events");
+        assertEquals("0", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
+    }
 }
