@@ -35,11 +35,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and a commit can fall between any two records — the stores, the outputs and the input offsets agree:
  * <ul>
  *   <li>every event since the model was last written is in the {@code pending} store (slots holding
- *       the record's timestamp and original bytes, a count, and how many of them are learned already);</li>
- *   <li>at most every checkpoint interval ({@link StreamOptions#checkpointIntervalMs}, 5 s by default) the
+ *       the record's timestamp and original bytes, a count, and where each batch learned since ended);</li>
+ *   <li>at most every checkpoint interval ({@link StreamOptions#checkpointIntervalMs}, 5 s by default; and
+ *       after {@value #MAX_UNWRITTEN_EVENTS} events) the
  *       trunk entry and the key entries touched since are written to the {@code trunk} and {@code heads}
  *       stores, and the pending slots start again from 0;</li>
- *   <li>a restore takes the model as last written, learns the events it missed again (their predictions
+ *   <li>a restore takes the model as last written, learns the events it missed again in their batches (their predictions
  *       went out before: they are not sent twice), and the events still waiting for their batch are
  *       learned when it fills, so every event is in the model once.</li>
  * </ul>
