@@ -228,7 +228,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         requireFree(CONTROLLER_HOST, requestedControllerPort, "controller");
         for (int attempt = 1; ; attempt++) {
             port = requestedPort == 0 ? freePort(host) : requestedPort;
-            controllerPort = requestedControllerPort == 0 ? freePort(CONTROLLER_HOST) : requestedControllerPort;
+            controllerPort = requestedControllerPort == 0 ? freePortOtherThan(CONTROLLER_HOST, port) : requestedControllerPort;
             server = new KafkaRaftServer(new KafkaConfig(serverProperties(), false), Time.SYSTEM);
             try {
                 server.startup();
@@ -362,6 +362,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot find a free port on " + host, e);
+        }
+    }
+
+    /**
+     * A free port other than {@code taken}: the OS may hand out the port just closed again, and Kafka refuses a
+     * client and a controller listener on one port (seen once in a full test run).
+     */
+    static int freePortOtherThan(String host, int taken) {
+        for (int i = 0; ; i++) {
+            int p = freePort(host);
+            if (p != taken || i >= 100) {
+                return p;
+            }
         }
     }
 
