@@ -19,8 +19,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -91,7 +93,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private int learnedSlots;
     private int learnedBatches;
     /** Keys whose entries changed since the model was last written. */
-    private final java.util.Set<String> touchedSinceCheckpoint = new java.util.LinkedHashSet<>();
+    private final Set<String> touchedSinceCheckpoint = new LinkedHashSet<>();
     private long lastCheckpointMs;
     /** The replicas of this instance; this stream task is the replica named by its task id. */
     private final ReplicaGroup group;
@@ -184,28 +186,18 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         learnedSlots = 0;
         learnedBatches = 0;
         keptEntries.clear();
-        for (int slot = learned; slot < pendingSlots; slot++) {
-            byte[] stored = pendingStore.get(slotKey(slot));
-            ByteBuffer entry = ByteBuffer.wrap(stored);
-            long recordTimestamp = entry.getLong();
-            byte[] value = new byte[entry.remaining()];
-            entry.get(value);
-            Rejection reason;
-            try {
-                Event event = withTimestamp(parser.parse(value, null), recordTimestamp);
-                reason = learner.admit(event);
-                if (reason == null) {
-                    batch.add(event);
-                    recordTimes.add(recordTimestamp);
-                    keptEntries.add(stored);
-                    continue;
-                }
-            } catch (InvalidEventException e) {
-                reason = e.rejection();
+        for (int i = learned; i < pendingSlots; i++) {
+            Slot slot = slot(i);
+            Rejection reason = admit(slot);
+            if (reason == null) {
+                batch.add(slot.event);
+                recordTimes.add(slot.timestamp);
+                keptEntries.add(slot.stored);
+                continue;
             }
             // The configuration changed since the event was accepted (limits, input dimension, ...):
             // it goes to the dead letters at the first chance, instead of failing every restart.
-            unrestorable.add(new Record<>(null, value, recordTimestamp));
+            unrestorable.add(new Record<>(null, slot.value, slot.timestamp));
             unrestorableReasons.add(reason.withNote("(an event waiting for its batch when the application stopped)"));
         }
         rewritePending(learned > 0);
@@ -250,26 +242,52 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** Parses the learned events of slots {@code [from, to)} into {@code admitted}; returns how many were not. */
     private int readLearned(int from, int to, List<Event> admitted) {
         int skipped = 0;
-        for (int slot = from; slot < to; slot++) {
-            ByteBuffer entry = ByteBuffer.wrap(pendingStore.get(slotKey(slot)));
-            long recordTimestamp = entry.getLong();
-            byte[] value = new byte[entry.remaining()];
-            entry.get(value);
-            try {
-                Event event = withTimestamp(parser.parse(value, null), recordTimestamp);
-                if (learner.admit(event) == null) {
-                    if (parser.dimension() == 0) {
-                        parser.fixDimension(learner.inputDim());
-                    }
-                    admitted.add(event);
-                    continue;
-                }
-            } catch (InvalidEventException e) {
-                // counted: the caller logs how many
+        for (int i = from; i < to; i++) {
+            Slot slot = slot(i);
+            if (admit(slot) != null) {
+                skipped++;
+                continue;
             }
-            skipped++;
+            if (parser.dimension() == 0) {
+                parser.fixDimension(learner.inputDim());
+            }
+            admitted.add(slot.event);
         }
         return skipped;
+    }
+
+    /** A pending slot as stored: the record's timestamp and original bytes, and the event once admitted. */
+    private static final class Slot {
+        final byte[] stored;
+        final long timestamp;
+        final byte[] value;
+        Event event;
+
+        Slot(byte[] stored) {
+            this.stored = stored;
+            ByteBuffer entry = ByteBuffer.wrap(stored);
+            this.timestamp = entry.getLong();
+            this.value = new byte[entry.remaining()];
+            entry.get(value);
+        }
+    }
+
+    private Slot slot(int i) {
+        return new Slot(pendingStore.get(slotKey(i)));
+    }
+
+    /** Parses a stored event and asks the learner to admit it: null and {@code slot.event} set, or the reason not. */
+    private Rejection admit(Slot slot) {
+        try {
+            Event event = withTimestamp(parser.parse(slot.value, null), slot.timestamp);
+            Rejection reason = learner.admit(event);
+            if (reason == null) {
+                slot.event = event;
+            }
+            return reason;
+        } catch (InvalidEventException e) {
+            return e.rejection();
+        }
     }
 
     /**

@@ -55,8 +55,12 @@ public final class StreamsSettings {
         // replicas) take turns: with the default 1 MiB a poll held one partition's thousands of events, one
         // replica learned them alone while the others waited, and on `bench e2e --instances 1` sinusoid's
         // second half was 4.7x evaluate's; with 16 KiB 1.2x-1.7x (two runs), for about 13% of throughput.
-        // The restore consumer keeps its default: changelogs restore fastest in large fetches.
-        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAIN_FETCH_BYTES);
+        // The restore consumer keeps its default: changelogs restore fastest in large fetches. A fetch size of
+        // the user's own, with or without a prefix, wins.
+        String fetch = ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG;
+        if (!client.containsKey(fetch) && !client.containsKey(StreamsConfig.consumerPrefix(fetch))) {
+            p.put(StreamsConfig.mainConsumerPrefix(fetch), MAIN_FETCH_BYTES);
+        }
         // Let the producer gather predictions into larger requests.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         // A rebalance after a restart waits for the old member otherwise; leave the group on close instead.
@@ -67,11 +71,6 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         p.putAll(client);
-        String fetch = StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG);
-        if (!client.containsKey(fetch) && (client.containsKey(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG)
-                || client.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG)))) {
-            p.remove(fetch); // the user's own fetch size, given without the main-consumer prefix, wins too
-        }
         return p;
     }
 }
