@@ -715,7 +715,7 @@ public final class MultiTaskLearner {
             paramsBackup = new double[params.length];
         }
         System.arraycopy(params, 0, paramsBackup, 0, params.length);
-        optimizer.step(params, gradient);
+        optimizer.step(params, gradient, group == null ? 1 : group.elapsed(version()));
         for (double p : params) {
             if (!Double.isFinite(p)) {
                 System.arraycopy(paramsBackup, 0, params, 0, params.length);

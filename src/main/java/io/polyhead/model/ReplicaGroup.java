@@ -66,6 +66,21 @@ public final class ReplicaGroup {
         maxDrift = Math.max(maxDrift, drift);
     }
 
+    /** The model's version before the group's optimiser last stepped; -1 before its first step here. */
+    private long lastStepVersion = -1;
+
+    /**
+     * The shared model's steps since the group's optimiser last stepped, this step included, given the
+     * model's version as the stepping replica knows it before the step: 1 when no other process stepped
+     * in between (within the group every replica has absorbed the others' steps before it learns), more
+     * when steps of other processes arrived ({@link io.polyhead.optim.TrunkOptimizer#step(double[], double[], long)}).
+     */
+    synchronized long elapsed(long version) {
+        long d = lastStepVersion < 0 ? 1 : Math.max(1, version - lastStepVersion);
+        lastStepVersion = version;
+        return d;
+    }
+
     /** The group's optimiser: the first replica's becomes everyone's. */
     synchronized TrunkOptimizer adopt(TrunkOptimizer candidate) {
         if (optimizer == null) {

@@ -60,6 +60,8 @@ public final class HypergradientAdam implements TrunkOptimizer {
     private double traceDecay;
     private double riseFactor = 1.0;
     private double[] clipped;
+    /** The parameters right after this optimiser's last step: what moved them since was other processes' steps. */
+    private double[] after;
 
     /**
      * Adam-HD with the defaults: β {@value #DEFAULT_HYPER_RATE}, α in [{@value #DEFAULT_MIN_RATE},
@@ -108,6 +110,22 @@ public final class HypergradientAdam implements TrunkOptimizer {
 
     @Override
     public void step(double[] params, double[] gradient) {
+        step(params, gradient, 1);
+    }
+
+    /**
+     * With other processes stepping the same trunk ({@code elapsed > 1}), the hypergradient compares the
+     * gradient with how far the trunk really moved since this optimiser's last step, its own step and the
+     * others' ({@code (θ after the last step − θ now) / α} added to the last direction and the trace), not
+     * with its own step alone. A rate judged by its own steps only sees that its own steps did not
+     * overshoot while the others' steps add to them: measured on {@code sinusoid} (60 tasks, 20k events,
+     * 4 replicas on 2 instances, {@code ReplicatedRun}, a contribution every batch) the two rates climbed to
+     * 0.0095 against one optimiser's 0.0026 and the second-half loss was 2.37x one learner's; with the
+     * movement, rates 0.0045 / 0.0035 and 1.76x (4 replicas in one instance: 1.47x). Not stored: after a
+     * restore the first step compares with its own direction only.
+     */
+    @Override
+    public void step(double[] params, double[] gradient, long elapsed) {
         if (params.length != gradient.length) {
             throw new IllegalArgumentException("gradient must have the parameters' length " + params.length
                     + ". Got: " + gradient.length);
@@ -119,6 +137,15 @@ public final class HypergradientAdam implements TrunkOptimizer {
         double scale = norm > maxGradNorm ? maxGradNorm / norm : 1.0;
         for (int i = 0; i < gradient.length; i++) {
             clipped[i] = scale * gradient[i];
+        }
+        if (elapsed > 1 && after != null && direction != null && after.length == params.length) {
+            for (int i = 0; i < params.length; i++) {
+                double others = (after[i] - params[i]) / rate;
+                direction[i] += others;
+                if (trace != null) {
+                    trace[i] += others;
+                }
+            }
         }
         if (direction != null && direction.length == params.length) {
             double[] past = traceDecay > 0 ? trace : direction;
@@ -132,6 +159,10 @@ public final class HypergradientAdam implements TrunkOptimizer {
             direction = new double[params.length];
         }
         adam.step(params, clipped, rate, direction);
+        if (after == null || after.length != params.length) {
+            after = new double[params.length];
+        }
+        System.arraycopy(params, 0, after, 0, params.length);
         if (traceDecay > 0) {
             if (trace == null || trace.length != direction.length) {
                 trace = new double[direction.length];

@@ -17,6 +17,16 @@ public interface TrunkOptimizer {
      */
     void step(double[] params, double[] gradient);
 
+    /**
+     * One step of a trunk that other processes step too: the shared model took {@code elapsed} steps since
+     * this optimiser's last one, this one included, so {@code elapsed - 1} were taken elsewhere and moved
+     * {@code params} in between. {@code elapsed} 1 is {@link #step(double[], double[])}; an optimiser with
+     * no state that looks back at its last step ignores it (the default).
+     */
+    default void step(double[] params, double[] gradient, long elapsed) {
+        step(params, gradient);
+    }
+
     /** The learning rate the next step will use. */
     double learningRate();
 

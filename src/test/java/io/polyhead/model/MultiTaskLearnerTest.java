@@ -228,4 +228,14 @@ class MultiTaskLearnerTest {
         return p.stream().filter(q -> q.type() == type && q.label() != null)
                 .mapToDouble(q -> q.prediction() == q.label() ? 1 : 0).average().orElseThrow();
     }
+
+    /** A group's optimiser learns how many of the shared model's steps other processes took since its last one. */
+    @Test
+    void groupCountsTheModelsStepsSinceItsOptimiserLastStepped() {
+        ReplicaGroup group = new ReplicaGroup("g");
+        assertEquals(1, group.elapsed(40), "the first step here: nothing known before it");
+        assertEquals(1, group.elapsed(41), "the next step of the model is this optimiser's");
+        assertEquals(4, group.elapsed(45), "three steps of other processes arrived in between");
+        assertEquals(1, group.elapsed(45), "a version that did not move counts as one step");
+    }
 }

@@ -423,4 +423,34 @@ class HypergradientAdamTest {
         StateIO.writeDoubles(out, new double[0]);
         assertThrows(IOException.class, () -> narrow.readState(read(bytes.toByteArray())));
     }
+
+    /**
+     * With another process's steps in between ({@code elapsed > 1}), the rate is judged by how far the trunk
+     * really moved: here the own step alone still points down the gradient (the rate would rise), but the
+     * others pushed the second coordinate far past the bowl's floor, so the trunk's movement opposes the
+     * gradient and the rate falls. With {@code elapsed} 1 the same step is the plain one, bit for bit.
+     */
+    @Test
+    void othersStepsCountInTheRateWhenTheyMovedTheTrunk() {
+        HypergradientAdam alone = new HypergradientAdam(0.1);
+        HypergradientAdam shared = new HypergradientAdam(0.1);
+        HypergradientAdam plain = new HypergradientAdam(0.1);
+        double[] a = {1, 0};
+        double[] b = {1, 0};
+        double[] c = {1, 0};
+        alone.step(a, new double[] {1, 0}, 1);
+        shared.step(b, new double[] {1, 0}, 1);
+        plain.step(c, new double[] {1, 0});
+        assertArrayEquals(c, a, 0);
+        a[1] += 5; // another process's steps moved the second coordinate: f = ½|θ|², g = θ
+        b[1] += 5;
+        c[1] += 5;
+        alone.step(a, a.clone(), 1);
+        shared.step(b, b.clone(), 3);
+        plain.step(c, c.clone());
+        assertArrayEquals(c, a, 0);
+        assertEquals(plain.learningRate(), alone.learningRate(), 0);
+        assertTrue(alone.learningRate() > 0.1, "own step only: the gradient still points along it, " + alone.learningRate());
+        assertTrue(shared.learningRate() < 0.1, "the trunk's movement opposes the gradient, " + shared.learningRate());
+    }
 }
