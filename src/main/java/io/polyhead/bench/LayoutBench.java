@@ -52,9 +52,14 @@ public final class LayoutBench {
      * @param seconds      from the first event produced to the last prediction read (Kafka only)
      * @param versions     each instance's model version at the end (Kafka only)
      * @param drift        the largest replica drift any instance reported (Kafka only)
+     * @param order        the run's order replayed without Kafka (Kafka only; else null)
      */
     public record Figures(double secondHalf, double lateFirst10, long predictions, double seconds, List<Long> versions,
-                          double drift) {
+                          double drift, OrderReplay order) {
+        Figures withOrder(OrderReplay o) {
+            return new Figures(secondHalf, lateFirst10, predictions, seconds, versions, drift, o);
+        }
+
         public double eventsPerSecond() {
             return predictions / seconds;
         }
@@ -100,7 +105,13 @@ public final class LayoutBench {
                 + "(evaluate %.4f, %.3fx), %d predictions in %.1f s (%.0f/s), model versions %s, largest drift %.4f",
                 kafka.secondHalf(), one.secondHalf(), kafka.secondHalf() / one.secondHalf(), kafka.lateFirst10(),
                 one.lateFirst10(), kafka.lateFirst10() / one.lateFirst10(), kafka.predictions(), kafka.seconds(),
-                kafka.eventsPerSecond(), kafka.versions(), kafka.drift());
+                kafka.eventsPerSecond(), kafka.versions(), kafka.drift())
+                + (kafka.order() == null ? "" : String.format(java.util.Locale.ROOT, "%n  its order replayed without Kafka, "
+                + "one replica per partition in one process: as learned (%d batches, median span %d stream events) "
+                + "second half %.4f, late first 10 %.4f; the same partitions in the stream's order %.4f, %.4f",
+                kafka.order().batches(), kafka.order().medianSpan(), kafka.order().asLearned().secondHalf(),
+                kafka.order().asLearned().lateFirst10(), kafka.order().streamOrder().secondHalf(),
+                kafka.order().streamOrder().lateFirst10()));
     }
 
     /**
@@ -176,11 +187,13 @@ public final class LayoutBench {
                     long t0 = System.nanoTime();
                     produce(bootstrap, events);
                     List<Prediction> out = new ArrayList<>();
+                    List<Integer> partitionOf = new ArrayList<>();
                     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
                     long lastProgress = System.nanoTime();
                     while (out.size() < events.size() && System.nanoTime() < deadline) {
                         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                             out.add(PredictionJson.read(r.value()));
+                            partitionOf.add(r.partition());
                         }
                         if (System.nanoTime() - lastProgress > 5e9) {
                             lastProgress = System.nanoTime();
@@ -199,7 +212,8 @@ public final class LayoutBench {
                         versions.add(p.modelVersion());
                         drift = Math.max(drift, p.drift());
                     }
-                    return figures(events, out, skip, seconds, versions, drift);
+                    return figures(events, out, skip, seconds, versions, drift)
+                            .withOrder(replay(events, out, partitionOf, partitions, skip));
                 }
             } finally {
                 for (InstanceProcess p : running) {
@@ -316,6 +330,70 @@ public final class LayoutBench {
             }
         }
         return new Figures(n == 0 ? Double.NaN : sum / n, late == 0 ? Double.NaN : lateSum / late, predictions.size(),
-                seconds, versions, drift);
+                seconds, versions, drift, null);
+    }
+
+    /**
+     * What the order in which a Kafka run learned the events costs, measured without Kafka: the run's batches
+     * (each partition's predictions with one model version) replayed in the order they were read, on one
+     * replica per partition in one process; and the same tasks on the same replicas in batches of the run's
+     * mean size taken in the stream's order, as {@code evaluate} reads it.
+     *
+     * @param asLearned     the replay in the run's order
+     * @param streamOrder   the same partitions in the stream's order
+     * @param batches       the run's batches
+     * @param medianSpan    the median distance in the stream between a batch's first and last event
+     */
+    public record OrderReplay(Figures asLearned, Figures streamOrder, int batches, int medianSpan) {
+    }
+
+    /**
+     * Replays a run ({@link OrderReplay}) from its predictions in the order they were read and the
+     * partition of each.
+     */
+    static OrderReplay replay(List<Event> events, List<Prediction> predictions, List<Integer> partitionOf, int partitions,
+            int skip) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            index.put(events.get(i).id(), i);
+        }
+        Map<String, List<Event>> batches = new LinkedHashMap<>();
+        Map<String, Integer> batchPartition = new HashMap<>();
+        Map<String, Integer> taskPartition = new HashMap<>();
+        List<Integer> spans = new ArrayList<>();
+        Map<String, int[]> range = new HashMap<>();
+        for (int i = 0; i < predictions.size(); i++) {
+            Prediction p = predictions.get(i);
+            Integer at = index.get(p.id());
+            if (at == null) {
+                continue;
+            }
+            String key = partitionOf.get(i) + "/" + p.modelVersion();
+            batches.computeIfAbsent(key, k -> new ArrayList<>()).add(events.get(at));
+            batchPartition.put(key, partitionOf.get(i));
+            taskPartition.put(p.task(), partitionOf.get(i));
+            range.merge(key, new int[] {at, at}, (a, b) -> new int[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        for (int[] r : range.values()) {
+            spans.add(r[1] - r[0]);
+        }
+        java.util.Collections.sort(spans);
+        List<Prediction> learned = new ArrayList<>();
+        io.polyhead.eval.ReplicatedRun asLearned = new io.polyhead.eval.ReplicatedRun(LearnerConfig.defaults(), partitions,
+                1, 1, taskPartition::get, new PrequentialMetrics(), learned::add);
+        for (Map.Entry<String, List<Event>> b : batches.entrySet()) {
+            asLearned.learnAsOneBatch(batchPartition.get(b.getKey()), b.getValue());
+        }
+        asLearned.flush();
+        int size = Math.max(1, Math.round((float) predictions.size() / Math.max(1, batches.size())));
+        List<Prediction> ordered = new ArrayList<>();
+        io.polyhead.eval.ReplicatedRun inOrder = new io.polyhead.eval.ReplicatedRun(
+                LearnerConfig.defaults().toBuilder().batchSize(size).build(), partitions, 1, 1,
+                t -> taskPartition.getOrDefault(t, 0), new PrequentialMetrics(), ordered::add);
+        events.forEach(inOrder::offer);
+        inOrder.flush();
+        return new OrderReplay(figures(events, learned, skip, Double.NaN, List.of(), 0),
+                figures(events, ordered, skip, Double.NaN, List.of(), 0), batches.size(),
+                spans.isEmpty() ? 0 : spans.get(spans.size() / 2));
     }
 }

@@ -29,6 +29,7 @@ public final class ReplicatedRun implements EventDriver {
     private final Consumer<Prediction> sink;
     private final int batchSize;
     private final int syncEvery;
+    private final java.util.function.ToIntFunction<String> partitioner;
 
     /**
      * @param replicas  learners, at least 1
@@ -37,6 +38,16 @@ public final class ReplicatedRun implements EventDriver {
      */
     public ReplicatedRun(LearnerConfig config, int replicas, int instances, int syncEvery, PrequentialMetrics metrics,
             Consumer<Prediction> sink) {
+        this(config, replicas, instances, syncEvery, null, metrics, sink);
+    }
+
+    /**
+     * As above, with each task's replica chosen by {@code partitioner} (say the partitions a Kafka run gave
+     * the tasks) instead of {@link #replicaOf}'s hash; it must return 0 to {@code replicas - 1}.
+     */
+    public ReplicatedRun(LearnerConfig config, int replicas, int instances, int syncEvery,
+            java.util.function.ToIntFunction<String> partitioner, PrequentialMetrics metrics, Consumer<Prediction> sink) {
+        this.partitioner = partitioner;
         if (replicas < 1) {
             throw new IllegalArgumentException("replicas must be at least 1. Got: " + replicas);
         }
@@ -64,7 +75,30 @@ public final class ReplicatedRun implements EventDriver {
 
     /** The replica of a task: its hash modulo the replicas (Kafka's partitioner differs; any fixed one does). */
     public int replicaOf(String task) {
-        return Math.floorMod(task.hashCode(), learners.length);
+        return partitioner != null ? partitioner.applyAsInt(task) : Math.floorMod(task.hashCode(), learners.length);
+    }
+
+    /**
+     * Learns {@code events} on replica {@code r} as one batch, whatever the batch size (a batch replayed as
+     * a Kafka run learned it); events it does not admit are counted as rejected. What {@link #offer} has
+     * waiting for that replica is learned first.
+     */
+    public void learnAsOneBatch(int r, List<Event> events) {
+        if (!batches.get(r).isEmpty()) {
+            learn(r);
+        }
+        List<Event> batch = batches.get(r);
+        for (Event e : events) {
+            Rejection rejection = learners[r].admit(e);
+            if (rejection != null) {
+                metrics.reject(rejection);
+            } else {
+                batch.add(e);
+            }
+        }
+        if (!batch.isEmpty()) {
+            learn(r);
+        }
     }
 
     /** Offers one parsed event to its task's replica: admitted and batched, or rejected with its reason. */
