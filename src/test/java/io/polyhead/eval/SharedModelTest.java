@@ -31,7 +31,16 @@ class SharedModelTest {
     }
 
     /** Second-half loss and the late tasks' mean first-10 loss. */
-    record Figures(double secondHalf, double lateFirst10, double drift) {
+    record Figures(double secondHalf, double lateFirst10, double drift, double[] trunkRates) {
+        Figures(double secondHalf, double lateFirst10, double drift) {
+            this(secondHalf, lateFirst10, drift, new double[0]);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "second half %.4f, late first 10 %.4f, drift %.3f, trunk rates %s",
+                    secondHalf, lateFirst10, drift, java.util.Arrays.toString(trunkRates));
+        }
     }
 
     static Figures one(Generators.Name name, GeneratorOptions options, int skip) {
@@ -44,7 +53,8 @@ class SharedModelTest {
         ReplicatedRun run = ReplicatedRun.over(Generators.create(name, options), EVENTS, LearnerConfig.defaults(),
                 replicas, instances, syncEvery);
         PrequentialMetrics m = run.metrics();
-        return new Figures(m.secondHalfLoss(), m.meanEarlyLoss(10, skip), run.maxDrift());
+        return new Figures(m.secondHalfLoss(), m.meanEarlyLoss(10, skip), run.maxDrift(),
+                run.learners().stream().mapToDouble(l -> l.trunkOptimizer().learningRate()).distinct().toArray());
     }
 
     @Test
