@@ -59,6 +59,11 @@ public final class HypergradientAdam implements TrunkOptimizer {
     private double[] trace;
     private double traceDecay;
     private double riseFactor = 1.0;
+    private double streakBoost = 1.0;
+    /** Consecutive steps whose cosine was positive (not stored: a restored optimiser starts a new streak). */
+    private long streak;
+    /** Consecutive positive cosines that add 1 to the rise's multiplier ({@link #withStreakBoost}). */
+    static final int STREAK_STEPS = 10;
     private double[] clipped;
     /** The parameters right after this optimiser's last step: what moved them since was other processes' steps. */
     private double[] after;
@@ -153,7 +158,9 @@ public final class HypergradientAdam implements TrunkOptimizer {
             if (!Double.isFinite(c)) {
                 c = 0; // a cosine that is not a number leaves the rate as it is
             }
-            double beta = c > 0 ? riseFactor * hyperRate : hyperRate;
+            streak = c > 0 ? streak + 1 : 0;
+            double boost = Math.min(streakBoost, 1 + streak / (double) STREAK_STEPS);
+            double beta = c > 0 ? riseFactor * hyperRate * boost : hyperRate;
             rate = Math.min(maxRate, Math.max(minRate, rate * Math.exp(beta * c)));
         } else {
             direction = new double[params.length];
@@ -207,6 +214,26 @@ public final class HypergradientAdam implements TrunkOptimizer {
             throw new IllegalArgumentException("rise factor must be finite and at least 1. Got: " + factor);
         }
         this.riseFactor = factor;
+        return this;
+    }
+
+    /**
+     * Lets α rise faster still while the evidence keeps saying "longer": after {@code n} consecutive steps
+     * with a positive cosine the rise is multiplied by {@code min(max, 1 + n/10)}, as Rprop grows a step
+     * while the gradient's sign holds; one negative cosine ends the streak. A rate started far too low
+     * sees a long streak and climbs in tens of steps; a rate near its best sees cosines of both signs and
+     * moves as without it. Measured on {@code lowrank} from a start of 1e-4 ({@code polyhead bench meta},
+     * stream seeds 1-3, worst start over the best fixed rate): without it 1.14 / 1.24 / 1.145, with 3 0.89
+     * / 0.99 / 0.90; the letters stream's default loss 0.2049 -> 0.2070. 1 (the default) turns it off.
+     *
+     * @param max at least 1, finite
+     * @return this optimiser
+     */
+    public HypergradientAdam withStreakBoost(double max) {
+        if (!(max >= 1) || !Double.isFinite(max)) {
+            throw new IllegalArgumentException("streak boost must be finite and at least 1. Got: " + max);
+        }
+        this.streakBoost = max;
         return this;
     }
 

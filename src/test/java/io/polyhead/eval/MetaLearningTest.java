@@ -9,7 +9,7 @@ import io.polyhead.model.LearnerConfig;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What the meta-learner must achieve (issue 4). Robustness: see the first test. New tasks: 50 tasks, a new one every 1000 events;
@@ -32,13 +32,14 @@ class MetaLearningTest {
     /**
      * Starting trunk rates five decades apart: with the meta-learner every start ends within 15% of the
      * best fixed rate of the grid; without it the worst start is at least 1.5 times as bad. The same runs
-     * as the robustness table of {@code polyhead bench meta} (seed 1).
+     * as the robustness table of {@code polyhead bench meta} ({@code --seed 1}, and 2 and 3 for lowrank: before
+     * the trunk rate's streak boost, lowrank from 1e-4 held on seed 1 only, 1.24x on seed 2).
      */
     @ParameterizedTest
-    @EnumSource(value = Generators.Name.class, names = {"LOWRANK", "SINUSOID"})
-    void everyStartingTrunkRateEndsNearTheBestFixedRate(Generators.Name name) {
+    @CsvSource({"LOWRANK, 1", "LOWRANK, 2", "LOWRANK, 3", "SINUSOID, 1"})
+    void everyStartingTrunkRateEndsNearTheBestFixedRate(Generators.Name name, long seed) {
         double[] starts = {1e-4, 1e-3, 1e-2, 1e-1, 1};
-        GeneratorOptions options = GeneratorOptions.defaults().withTasks(20).withSeed(1);
+        GeneratorOptions options = GeneratorOptions.defaults().withTasks(20).withSeed(seed);
         double[] on = new double[starts.length];
         double[] off = new double[starts.length];
         for (int i = 0; i < starts.length; i++) {
@@ -51,7 +52,7 @@ class MetaLearningTest {
         double bestFixed = Arrays.stream(off).min().orElseThrow();
         double worstOn = Arrays.stream(on).max().orElseThrow();
         double worstOff = Arrays.stream(off).max().orElseThrow();
-        String figures = name + ": meta on " + Arrays.toString(on) + ", off " + Arrays.toString(off);
+        String figures = name + " seed " + seed + ": meta on " + Arrays.toString(on) + ", off " + Arrays.toString(off);
         assertTrue(worstOn <= 1.15 * bestFixed, figures);
         // That the grid matters: measured, the worst fixed start costs lowrank 1.9x (2.1x with the 64-64 trunk
         // of before), sinusoid hundreds of times.

@@ -117,7 +117,7 @@ class HypergradientAdamTest {
         HypergradientAdam down = new HypergradientAdam(1e-3, 0.5, min, max, 10);
         double[] a = {1, -1, 2};
         double[] b = a.clone();
-        for (int t = 0; t < 40; t++) {
+        for (int t = 0; t < 25; t++) {
             // A constant gradient always agrees with the last step (cos = 1): α grows.
             up.step(a, new double[] {1, -2, 0.5});
             // An alternating one always opposes it (cos = −1): α shrinks.
@@ -452,5 +452,29 @@ class HypergradientAdamTest {
         assertEquals(plain.learningRate(), alone.learningRate(), 0);
         assertTrue(alone.learningRate() > 0.1, "own step only: the gradient still points along it, " + alone.learningRate());
         assertTrue(shared.learningRate() < 0.1, "the trunk's movement opposes the gradient, " + shared.learningRate());
+    }
+
+    /**
+     * A rate far too low on a bowl sees only positive cosines: with the streak boost it climbs faster, by
+     * exactly the boost's factors once the streak is long; the boost never applies to a fall.
+     */
+    @Test
+    void aLongStreakOfPositiveCosinesRaisesTheRateFaster() {
+        HypergradientAdam plain = new HypergradientAdam(1e-4, 0.1, 1e-6, 1.0, Double.POSITIVE_INFINITY);
+        HypergradientAdam boosted = new HypergradientAdam(1e-4, 0.1, 1e-6, 1.0, Double.POSITIVE_INFINITY).withStreakBoost(3);
+        double[] a = {100}; // one coordinate: every cosine is exactly 1 while θ stays positive
+        double[] b = {100};
+        for (int t = 0; t < 25; t++) {
+            plain.step(a, a.clone());
+            boosted.step(b, b.clone());
+        }
+        // Steps 2..25 each had a positive cosine: plain rises by e^0.1 each, boosted by e^(0.1 min(3, 1 + n/10)).
+        double expected = 0;
+        for (int n = 1; n <= 24; n++) {
+            expected += 0.1 * Math.min(3, 1 + n / 10.0);
+        }
+        assertEquals(1e-4 * Math.exp(0.1 * 24), plain.learningRate(), 1e-12);
+        assertEquals(1e-4 * Math.exp(expected), boosted.learningRate(), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> plain.withStreakBoost(0.5));
     }
 }
