@@ -477,4 +477,15 @@ class HypergradientAdamTest {
         assertEquals(1e-4 * Math.exp(expected), boosted.learningRate(), 1e-9);
         assertThrows(IllegalArgumentException.class, () -> plain.withStreakBoost(0.5));
     }
+
+    /** Others' movement that is not finite (a step the caller undid) is left out: the rate keeps adapting. */
+    @Test
+    void aMovementThatIsNotFiniteIsLeftOut() {
+        HypergradientAdam hd = new HypergradientAdam(0.01).withTrace(0.99);
+        hd.step(new double[] {1, 1}, new double[] {1, 1});
+        hd.step(new double[] {Double.POSITIVE_INFINITY, 1}, new double[] {1, 1}, 2);
+        double before = hd.learningRate();
+        hd.step(new double[] {1, 1}, new double[] {1, 1}, 1);
+        assertTrue(hd.learningRate() != before, "the rate still adapts: " + before + " -> " + hd.learningRate());
+    }
 }
