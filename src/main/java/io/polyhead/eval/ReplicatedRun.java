@@ -87,32 +87,30 @@ public final class ReplicatedRun implements EventDriver {
         if (!batches.get(r).isEmpty()) {
             learn(r);
         }
-        List<Event> batch = batches.get(r);
         for (Event e : events) {
-            Rejection rejection = learners[r].admit(e);
-            if (rejection != null) {
-                metrics.reject(rejection);
-            } else {
-                batch.add(e);
-            }
+            admitTo(r, e);
         }
-        if (!batch.isEmpty()) {
+        if (!batches.get(r).isEmpty()) {
             learn(r);
         }
+    }
+
+    /** Admits an event to replica {@code r}'s batch, or counts its rejection; returns whether it was admitted. */
+    private boolean admitTo(int r, Event event) {
+        Rejection rejection = learners[r].admit(event);
+        if (rejection != null) {
+            metrics.reject(rejection);
+            return false;
+        }
+        batches.get(r).add(event);
+        return true;
     }
 
     /** Offers one parsed event to its task's replica: admitted and batched, or rejected with its reason. */
     @Override
     public void offer(Event event) {
         int r = replicaOf(event.task());
-        Rejection rejection = learners[r].admit(event);
-        if (rejection != null) {
-            metrics.reject(rejection);
-            return;
-        }
-        List<Event> batch = batches.get(r);
-        batch.add(event);
-        if (batch.size() >= batchSize) {
+        if (admitTo(r, event) && batches.get(r).size() >= batchSize) {
             learn(r);
         }
     }

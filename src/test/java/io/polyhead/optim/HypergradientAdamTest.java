@@ -117,7 +117,7 @@ class HypergradientAdamTest {
         HypergradientAdam down = new HypergradientAdam(1e-3, 0.5, min, max, 10);
         double[] a = {1, -1, 2};
         double[] b = a.clone();
-        for (int t = 0; t < 25; t++) {
+        for (int t = 0; t < 40; t++) {
             // A constant gradient always agrees with the last step (cos = 1): α grows.
             up.step(a, new double[] {1, -2, 0.5});
             // An alternating one always opposes it (cos = −1): α shrinks.
