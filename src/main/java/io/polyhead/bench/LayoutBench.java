@@ -335,8 +335,9 @@ public final class LayoutBench {
 
     /**
      * What the order in which a Kafka run learned the events costs, measured without Kafka: the run's batches
-     * (each partition's predictions with one model version) replayed in the order they were read, on one
-     * replica per partition in one process; and the same tasks on the same replicas in batches of the run's
+     * (each partition's predictions with one model version) replayed in the order of their model versions, on
+     * one replica per partition in one process (for one instance that is the order they were learned in, and
+     * the replay gives the run's own figures); and the same tasks on the same replicas in batches of the run's
      * mean size taken in the stream's order, as {@code evaluate} reads it.
      *
      * @param asLearned     the replay in the run's order
@@ -381,8 +382,10 @@ public final class LayoutBench {
         List<Prediction> learned = new ArrayList<>();
         io.polyhead.eval.ReplicatedRun asLearned = new io.polyhead.eval.ReplicatedRun(LearnerConfig.defaults(), partitions,
                 1, 1, taskPartition::get, new PrequentialMetrics(), learned::add);
-        for (Map.Entry<String, List<Event>> b : batches.entrySet()) {
-            asLearned.learnAsOneBatch(batchPartition.get(b.getKey()), b.getValue());
+        List<String> byVersion = new ArrayList<>(batches.keySet());
+        byVersion.sort(java.util.Comparator.comparingLong(k -> Long.parseLong(k.substring(k.indexOf('/') + 1))));
+        for (String key : byVersion) {
+            asLearned.learnAsOneBatch(batchPartition.get(key), batches.get(key));
         }
         asLearned.flush();
         int size = Math.max(1, Math.round((float) predictions.size() / Math.max(1, batches.size())));

@@ -3,11 +3,20 @@ package io.polyhead.stream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.polyhead.event.Event;
 import io.polyhead.event.EventParser;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * First stage: parses and validates each input record. A valid event goes on, unchanged byte for byte,
@@ -17,24 +26,70 @@ import org.apache.kafka.streams.processor.api.Record;
  * and by-task topics have the same known partition count, an event keyed by its task that is already on
  * the partition the default partitioner gives its task goes straight to the learner: same stream task,
  * one Kafka hop and one commit less.
+ *
+ * <p>A valid event goes on in record-time order with the other partitions of the instance: it waits in
+ * the {@code paced} store until the {@link Pacer} says every partition still receiving has reached its
+ * time, at most {@value #MAX_HOLD_MS} ms and {@value #MAX_HELD} events per partition. The store is
+ * changelogged like the learner's, so an event held when a commit takes its offset is not lost: the next
+ * owner of the task sends it on. Every event that goes on carries its origin (topic, partition, offset)
+ * in a header, since it may go on while another record is being processed.
  */
 final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> {
     private final EventParser.Config parserConfig;
     private final int partitions;
     private final DeadLetters deadLetters;
+    /** An event waits for the other partitions at most this long (wall clock)... */
+    static final long MAX_HOLD_MS = 30_000;
+    /** ...and a partition holds at most this many events: past it the oldest goes on. */
+    static final int MAX_HELD = 20_000;
+    private static final long RELEASE_EVERY_MS = 10;
+    private static final byte TO_BY_TASK = 0;
+    private static final byte TO_LEARN = 1;
+
+    private final Pacer pacer;
     private ProcessorContext<byte[], byte[]> context;
     private EventParser parser;
+    private KeyValueStore<String, byte[]> held;
+    private String lane;
+    private final ArrayDeque<Held> waiting = new ArrayDeque<>();
+    private long nextSeq;
 
-    EventValidator(EventParser.Config parserConfig, int partitions, MeterRegistry registry) {
+    /** An event waiting for the other partitions: where it goes, the record, its store key, when it began waiting. */
+    private record Held(String key, byte destination, Record<byte[], byte[]> record, long sinceMs) {
+    }
+
+    /** Reports this lane's progress to other instances; null when alone. */
+    private final SyncSender sender;
+
+    EventValidator(EventParser.Config parserConfig, int partitions, MeterRegistry registry, Pacer pacer,
+            SyncSender sender) {
+        this.sender = sender;
         this.parserConfig = parserConfig;
         this.partitions = partitions;
         this.deadLetters = new DeadLetters(registry, "validate");
+        this.pacer = pacer;
     }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.parser = new EventParser(parserConfig);
+        this.held = context.getStateStore(PolyheadTopology.PACED_STORE);
+        this.lane = context.taskId().toString();
+        long now = context.currentSystemTimeMs();
+        pacer.join(lane, now);
+        waiting.clear();
+        nextSeq = 0;
+        try (KeyValueIterator<String, byte[]> it = held.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                Held h = decode(kv.key, kv.value, now);
+                waiting.add(h);
+                pacer.saw(lane, h.record.timestamp(), now);
+                nextSeq = Math.max(nextSeq, Long.parseLong(kv.key.substring(HELD_PREFIX.length())) + 1);
+            }
+        }
+        context.schedule(Duration.ofMillis(RELEASE_EVERY_MS), PunctuationType.WALL_CLOCK_TIME, this::release);
     }
 
     @Override
@@ -47,19 +102,102 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         // own) would name the wrong record.
         record.headers().remove(DeadLetters.ORIGIN_HEADER);
         boolean keyed = record.key() != null;
+        byte destination = TO_BY_TASK;
         if (keyed && partitions > 0) {
             int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
             if (partition == Utils.toPositive(Utils.murmur2(record.key())) % partitions) {
                 // Keyed by its task and already where the by-task topic would put it: no extra hop.
-                context.forward(record, PolyheadTopology.LEARN);
-                return;
+                destination = TO_LEARN;
             }
         }
         byte[] taskKey = keyed ? record.key() : event.task().getBytes(StandardCharsets.UTF_8);
         // Where the user produced it: a dead letter of the learner stage names that, not the by-task hop.
-        org.apache.kafka.common.header.internals.RecordHeaders headers =
-                new org.apache.kafka.common.header.internals.RecordHeaders(record.headers().toArray());
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         context.recordMetadata().ifPresent(m -> DeadLetters.markOrigin(headers, m.topic(), m.partition(), m.offset()));
-        context.forward(record.withKey(taskKey).withHeaders(headers), PolyheadTopology.BY_TASK_SINK);
+        Record<byte[], byte[]> out = record.withKey(taskKey).withHeaders(headers);
+        long now = context.currentSystemTimeMs();
+        pacer.saw(lane, out.timestamp(), now);
+        if (waiting.isEmpty() && out.timestamp() <= pacer.watermark(now)) {
+            // Nothing of this lane waits and the others are past it: on at once, without the store.
+            forward(destination, out);
+            release(now);
+            return;
+        }
+        String seq = Long.toString(nextSeq++);
+        String key = HELD_PREFIX + "0".repeat(19 - seq.length()) + seq;
+        held.put(key, encode(destination, out));
+        waiting.add(new Held(key, destination, out, now));
+        release(now);
+    }
+
+    private void forward(byte destination, Record<byte[], byte[]> record) {
+        context.forward(record, destination == TO_LEARN ? PolyheadTopology.LEARN : PolyheadTopology.BY_TASK_SINK);
+    }
+
+    /** Sends on, in order, the waiting events the other partitions have caught up with, or that waited long enough. */
+    private void release(long now) {
+        if (sender != null) {
+            sender.send(pacer.report(lane, now));
+        }
+        long mark = pacer.watermark(now);
+        while (!waiting.isEmpty()) {
+            Held h = waiting.peek();
+            if (h.record.timestamp() > mark && now - h.sinceMs < MAX_HOLD_MS && waiting.size() <= MAX_HELD) {
+                return;
+            }
+            waiting.poll();
+            held.delete(h.key);
+            forward(h.destination, h.record);
+        }
+    }
+
+    @Override
+    public void close() {
+        // Waiting events stay in the store: the next owner of this task sends them on.
+        pacer.leave(lane);
+    }
+
+    private static final String HELD_PREFIX = "held-";
+
+    private static byte[] encode(byte destination, Record<byte[], byte[]> r) {
+        Header[] headers = r.headers().toArray();
+        int size = 1 + Long.BYTES + 3 * Integer.BYTES + r.key().length + r.value().length;
+        for (Header h : headers) {
+            byte[] name = h.key().getBytes(StandardCharsets.UTF_8);
+            size += 2 * Integer.BYTES + name.length + (h.value() == null ? 0 : h.value().length);
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).put(destination).putLong(r.timestamp());
+        b.putInt(r.key().length).put(r.key()).putInt(r.value().length).put(r.value()).putInt(headers.length);
+        for (Header h : headers) {
+            byte[] name = h.key().getBytes(StandardCharsets.UTF_8);
+            b.putInt(name.length).put(name);
+            if (h.value() == null) {
+                b.putInt(-1);
+            } else {
+                b.putInt(h.value().length).put(h.value());
+            }
+        }
+        return b.array();
+    }
+
+    private static Held decode(String key, byte[] stored, long now) {
+        ByteBuffer b = ByteBuffer.wrap(stored);
+        byte destination = b.get();
+        long timestamp = b.getLong();
+        byte[] k = bytes(b, b.getInt());
+        byte[] v = bytes(b, b.getInt());
+        RecordHeaders headers = new RecordHeaders();
+        for (int i = b.getInt(); i > 0; i--) {
+            String name = new String(bytes(b, b.getInt()), StandardCharsets.UTF_8);
+            int length = b.getInt();
+            headers.add(name, length < 0 ? null : bytes(b, length));
+        }
+        return new Held(key, destination, new Record<>(k, v, timestamp, headers), now);
+    }
+
+    private static byte[] bytes(ByteBuffer b, int length) {
+        byte[] out = new byte[length];
+        b.get(out);
+        return out;
     }
 }

@@ -88,7 +88,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** The pending entries the restore kept, as stored: written back to consecutive slots if any were dropped. */
     private final List<byte[]> keptEntries = new ArrayList<>();
     private final List<Rejection> unrestorableReasons = new ArrayList<>();
-    private long oldestPendingMs;
+    /** When each waiting event arrived (wall clock; a restore's time for those it restored), in the batch's order. */
+    private final List<Long> arrivals = new ArrayList<>();
     /** Events learned since the model was last written to the stores: the first slots of the pending store. */
     private int learnedSlots;
     private int learnedBatches;
@@ -100,6 +101,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private String replica;
     /** Sends contributions to the other instances; null for an instance on its own (tests). */
     private final SyncSender sender;
+    /** Lines this instance's replicas up by record time: an event is learned once every replica receiving is at its time. */
+    private final Pacer pacer;
     /** Events learned since this replica's contribution last went to the sync topic, and when it went. */
     private long unsent;
     /** This replica's contribution as last published: what it sends. */
@@ -114,9 +117,16 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     static final long SEND_AT_LEAST_EVERY_MS = 1000;
     /** Other instances count as running while their contributions arrived within this. */
     static final long OTHERS_RECENT_NANOS = 10_000_000_000L;
+    /** An event waits for the other replicas at most this long (wall clock)... */
+    static final long MAX_WAIT_MS = 30_000;
+    /** ...and a replica keeps at most this many events waiting: past it the oldest are learned. */
+    static final int MAX_WAITING = 20_000;
+    /** How long the oldest event of a partial batch waits when its replica is catching up ({@link Pacer#catchingUp}). */
+    static final long BACKLOG_LINGER_MS = 1_000;
 
     LearnerProcessor(LearnerConfig learnerConfig, StreamOptions options, MeterRegistry registry, ReplicaGroup group,
-            SyncSender sender, LearningWatch watch) {
+            SyncSender sender, LearningWatch watch, Pacer pacer) {
+        this.pacer = pacer;
         this.learnerConfig = learnerConfig;
         this.options = options;
         this.watch = watch;
@@ -132,6 +142,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.headStore = context.getStateStore(PolyheadTopology.HEAD_STORE);
         this.pendingStore = context.getStateStore(PolyheadTopology.PENDING_STORE);
         this.replica = context.taskId().toString();
+        pacer.join(replica, context.currentSystemTimeMs());
         restore();
         context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);
         if (!options.taskTtl().isZero()) {
@@ -166,6 +177,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         parser = new EventParser(options.parser().withInputDim(learner.inputDim()));
         batch.clear();
         recordTimes.clear();
+        arrivals.clear();
         touchedSinceCheckpoint.clear();
         int pendingSlots = pendingCount();
         int learned = relearn(storedInt(BATCHES_KEY), pendingSlots);
@@ -192,6 +204,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             if (reason == null) {
                 batch.add(slot.event);
                 recordTimes.add(slot.timestamp);
+                arrivals.add(context.currentSystemTimeMs());
+                pacer.saw(replica, slot.timestamp, context.currentSystemTimeMs());
                 keptEntries.add(slot.stored);
                 continue;
             }
@@ -201,7 +215,6 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             unrestorableReasons.add(reason.withNote("(an event waiting for its batch when the application stopped)"));
         }
         rewritePending(learned > 0);
-        oldestPendingMs = context.currentSystemTimeMs();
         group.noteWaiting(replica, batch.size());
         LOG.debug("task {} initialised: {} events waiting, {} tasks, model version {}", replica, batch.size(),
                 learner.tasks().size(), learner.version());
@@ -358,9 +371,6 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             parser.fixDimension(learner.inputDim());
         }
         int slot = learnedSlots + batch.size();
-        if (batch.isEmpty()) {
-            oldestPendingMs = context.currentSystemTimeMs();
-        }
         // The record's own bytes and timestamp: no re-serialisation, and exactly what arrived.
         byte[] value = record.value();
         pendingStore.put(slotKey(slot), ByteBuffer.allocate(Long.BYTES + value.length).putLong(record.timestamp())
@@ -368,10 +378,43 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         pendingStore.put(COUNT_KEY, Integer.toString(slot + 1).getBytes(StandardCharsets.UTF_8));
         batch.add(event);
         recordTimes.add(record.timestamp());
-        if (batch.size() >= learnerConfig.batchSize()) {
-            learnBatch();
-        } else {
-            group.noteWaiting(replica, batch.size());
+        long now = context.currentSystemTimeMs();
+        arrivals.add(now);
+        pacer.saw(replica, record.timestamp(), now);
+        learnWhatIsDue(now);
+        group.noteWaiting(replica, batch.size());
+    }
+
+    /**
+     * Learns the waiting events, oldest first, in batches: a full batch of events the other replicas of the
+     * instance have reached in record time ({@link Pacer}); after the linger, the part of a batch they have
+     * reached; after {@value #MAX_WAIT_MS} ms or past {@value #MAX_WAITING} waiting events, whatever waits.
+     * Under a backlog the stream tasks read equal numbers of records, but their partitions hold unequal shares of
+     * the stream (20% and 30% with 60 tasks on 4 partitions), so without this one replica ran thousands of
+     * events ahead of another in the stream (median 6,000 of 20,000 on {@code bench e2e --instances 1}).
+     */
+    private void learnWhatIsDue(long now) {
+        if (sender != null) {
+            sender.send(pacer.report(replica, now));
+        }
+        long mark = pacer.watermark(now);
+        while (!batch.isEmpty()) {
+            boolean overdue = now - arrivals.get(0) >= MAX_WAIT_MS || batch.size() > MAX_WAITING;
+            int ready = 0;
+            while (ready < batch.size() && ready < learnerConfig.batchSize() && (overdue || recordTimes.get(ready) <= mark)) {
+                ready++;
+            }
+            long waited = now - arrivals.get(0);
+            // The linger bounds the latency of a live stream. A replica catching up on a backlog fills its batches
+            // first, as evaluate does: a partial one goes when nothing of its waits for the other replicas and
+            // the oldest has waited BACKLOG_LINGER_MS (with "waited that long" alone, a replica ahead of the
+            // others learned its few events the watermark had passed every second: 40% of the batches partial).
+            boolean lingered = waited >= options.linger().toMillis() && (!pacer.catchingUp(replica)
+                    || (waited >= BACKLOG_LINGER_MS && ready == batch.size()));
+            if (ready == 0 || (ready < learnerConfig.batchSize() && !lingered && !overdue)) {
+                return;
+            }
+            learnBatch(ready);
         }
     }
 
@@ -379,8 +422,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (!unrestorable.isEmpty()) {
             sendUnrestorable();
         }
-        if (!batch.isEmpty() && now - oldestPendingMs >= options.linger().toMillis()) {
-            learnBatch();
+        if (!batch.isEmpty()) {
+            learnWhatIsDue(now);
         }
         if (unsent > 0 && now - lastSentMs >= SEND_AT_LEAST_EVERY_MS) {
             sendContribution();
@@ -390,20 +433,22 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
     }
 
-    private void learnBatch() {
+    /** Learns the first {@code n} waiting events as one batch and sends their predictions. */
+    private void learnBatch(int n) {
         long t0 = System.nanoTime();
         List<Prediction> out;
+        List<Event> learning = new ArrayList<>(batch.subList(0, n));
         synchronized (group) {
             // One model within the instance: the other replicas' latest steps first, this one's after.
             learner.absorbIfChanged(replica);
-            out = learner.learn(batch);
+            out = learner.learn(learning);
             published = learner.publish(replica);
             group.noteDrift(learner.replicaDrift());
         }
         unsent += out.size();
         if (LOG.isDebugEnabled()) {
-            LOG.debug("task {} learned {} events, {} to {}", replica, out.size(), batch.get(0).id(),
-                    batch.get(batch.size() - 1).id());
+            LOG.debug("task {} learned {} events, {} to {}", replica, out.size(), learning.get(0).id(),
+                    learning.get(n - 1).id());
         }
         for (int i = 0; i < out.size(); i++) {
             Prediction p = out.get(i);
@@ -411,13 +456,14 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                     recordTimes.get(i)), PolyheadTopology.PREDICTIONS_SINK);
         }
         touchedSinceCheckpoint.addAll(learner.lastTouched());
-        learnedSlots += batch.size();
+        learnedSlots += n;
         pendingStore.put(batchKey(learnedBatches), Integer.toString(learnedSlots).getBytes(StandardCharsets.UTF_8));
         learnedBatches++;
-        watch.batch(replica, batch, out, learner, System.nanoTime() - t0);
-        batch.clear();
-        recordTimes.clear();
-        group.noteWaiting(replica, 0);
+        watch.batch(replica, learning, out, learner, System.nanoTime() - t0);
+        batch.subList(0, n).clear();
+        recordTimes.subList(0, n).clear();
+        arrivals.subList(0, n).clear();
+        group.noteWaiting(replica, batch.size());
         long now = context.currentSystemTimeMs();
         if (now - lastCheckpointMs >= options.checkpointIntervalMs() || learnedSlots >= MAX_UNWRITTEN_EVENTS) {
             checkpoint();
@@ -495,6 +541,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     public void close() {
         // Waiting events stay in the pending store; the next owner of this task learns them.
         LOG.debug("task {} closed: {} events waiting", replica, batch.size());
+        pacer.leave(replica);
         group.noteWaiting(replica, 0);
         watch.replicaClosed(replica);
     }

@@ -30,7 +30,10 @@ import org.apache.kafka.streams.state.Stores;
  * An event goes through the by-task topic, keyed by its task, unless it is keyed by its task and
  * already on the partition the by-task topic would give it (see {@link EventValidator}); either way
  * each task's head lives in exactly one stream task whatever key (or none) and partitioner the
- * producer used. Every input record yields exactly one prediction or one dead letter.
+ * producer used. Every input record yields exactly one prediction or one dead letter. Both stages go
+ * on in record-time order across the partitions of all instances ({@link Pacer}): valid events wait for
+ * the other input partitions in the {@code paced} store, and a replica's events for the other replicas in
+ * the pending store.
  */
 public final class PolyheadTopology {
     static final String EVENTS_SOURCE = "events";
@@ -46,6 +49,8 @@ public final class PolyheadTopology {
     public static final String HEAD_STORE = "polyhead-heads";
     /** Events waiting for their batch. */
     public static final String PENDING_STORE = "polyhead-pending";
+    /** Valid events waiting for the instance's other input partitions to reach their time ({@link Pacer}). */
+    public static final String PACED_STORE = "polyhead-paced";
     /** The global store of the sync topic: every replica's latest contribution, in chunks. */
     public static final String SYNC_STORE = "polyhead-sync";
     static final String SYNC_SOURCE = "sync";
@@ -79,13 +84,16 @@ public final class PolyheadTopology {
      */
     public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry,
             ReplicaGroup group, SyncSender sender, LearningWatch watch) {
-        Topology t = firstStage(options, registry);
+        Pacer validatePacer = new Pacer(VALIDATE, group.name());
+        Pacer learnPacer = new Pacer(LEARN, group.name());
+        Topology t = firstStage(options, registry, validatePacer, sender);
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer des = new ByteArrayDeserializer();
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SYNC_STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(), SYNC_SOURCE, des, des, options.syncTopic(), SYNC_READER,
-                () -> new SyncReader(group.board()));
-        t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry, group, sender, watch), BY_TASK_SOURCE, VALIDATE);
+                () -> new SyncReader(group.board(), java.util.List.of(validatePacer, learnPacer)));
+        t.addProcessor(LEARN, () -> new LearnerProcessor(learner, options, registry, group, sender, watch, learnPacer),
+                BY_TASK_SOURCE, VALIDATE);
         t.addStateStore(store(TRUNK_STORE), LEARN);
         t.addStateStore(store(HEAD_STORE), LEARN);
         t.addStateStore(store(PENDING_STORE), LEARN);
@@ -99,7 +107,7 @@ public final class PolyheadTopology {
      * forwards it, no learning. The learner topology's throughput is compared with this one's.
      */
     public static Topology passThrough(StreamOptions options, MeterRegistry registry) {
-        Topology t = firstStage(options, registry);
+        Topology t = firstStage(options, registry, new Pacer(VALIDATE, "pass-through"), null);
         ByteArraySerializer ser = new ByteArraySerializer();
         t.addProcessor(LEARN, () -> new ParseAndForward(options.parser()), BY_TASK_SOURCE, VALIDATE);
         t.addSink(PREDICTIONS_SINK, options.predictionsTopic(), ser, ser, LEARN);
@@ -108,12 +116,13 @@ public final class PolyheadTopology {
     }
 
     /** Input source, validation, the by-task sink and source: what both topologies share. */
-    private static Topology firstStage(StreamOptions options, MeterRegistry registry) {
+    private static Topology firstStage(StreamOptions options, MeterRegistry registry, Pacer pacer, SyncSender sender) {
         Topology t = new Topology();
         ByteArrayDeserializer des = new ByteArrayDeserializer();
         t.addSource(EVENTS_SOURCE, des, des, options.eventsTopic());
-        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry),
+        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry, pacer, sender),
                 EVENTS_SOURCE);
+        t.addStateStore(store(PACED_STORE), VALIDATE);
         t.addSink(BY_TASK_SINK, options.byTaskTopic(), new ByteArraySerializer(), new ByteArraySerializer(), VALIDATE);
         t.addSource(BY_TASK_SOURCE, des, des, options.byTaskTopic());
         return t;

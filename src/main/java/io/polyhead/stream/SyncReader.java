@@ -5,6 +5,7 @@ import io.polyhead.model.ReplicaBoard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,13 +27,17 @@ final class SyncReader implements Processor<byte[], byte[], Void, Void> {
     private final ReplicaBoard board;
     private KeyValueStore<String, byte[]> store;
     private final Set<String> warned = new HashSet<>();
+    private final List<Pacer> pacers;
+    private ProcessorContext<Void, Void> context;
 
-    SyncReader(ReplicaBoard board) {
+    SyncReader(ReplicaBoard board, List<Pacer> pacers) {
         this.board = board;
+        this.pacers = pacers;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(PolyheadTopology.SYNC_STORE);
         seed(store, board);
     }
@@ -43,6 +48,17 @@ final class SyncReader implements Processor<byte[], byte[], Void, Void> {
             return;
         }
         String key = new String(record.key(), StandardCharsets.UTF_8);
+        if (key.startsWith(Pacer.REPORT_PREFIX)) {
+            // Progress reports are current or nothing: not stored, so a restart does not take old ones for news.
+            if (record.value() != null) {
+                for (Pacer p : pacers) {
+                    if (p.reads(key)) {
+                        p.remoteReport(key, record.value(), context.currentSystemTimeMs());
+                    }
+                }
+            }
+            return;
+        }
         if (record.value() == null) {
             store.delete(key);
             return;

@@ -29,11 +29,19 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> predictions;
     final TestOutputTopic<byte[], byte[]> deadLetters;
     private Instant time = Instant.parse("2026-01-01T00:00:00Z");
+    private final java.nio.file.Path stateDir;
 
     TopologyHarness(LearnerConfig learner, StreamOptions options) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "polyhead-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        // A state directory of its own: the unit tests run in two JVMs at once, and RocksDB locks a store's directory.
+        try {
+            stateDir = java.nio.file.Files.createTempDirectory("polyhead-harness");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(PolyheadTopology.build(learner, options, registry), props);
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer des = new ByteArrayDeserializer();
@@ -90,5 +98,10 @@ final class TopologyHarness implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,170 @@
+package io.polyhead.stream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Lines up, by record time, what the validate stage of one instance hands on. Each stream task of the
+ * instance is a lane that reads one input partition; a valid event waits in its lane until every lane that
+ * is still receiving has seen a record at least as late ({@link #watermark}), so that the by-task topic,
+ * and so each learner, gets the events of all partitions in about the order they were produced.
+ *
+ * <p>Why: a producer without keys writes runs of hundreds of events to one partition (the sticky
+ * partitioner), the partitions are read at the pace of their fetches, and the validate tasks drifted
+ * thousands of events apart; a by-task partition then held a task's events from several points of the
+ * stream interleaved, and a task was learned with its later events before its earlier ones. Measured on
+ * {@code bench e2e --instances 1}, sinusoid: the loss on the topic was 2.1x to 2.8x evaluate's on the
+ * same events, and replaying the learner's own batches in stream order took most of that away.
+ *
+ * <p>A lane that has seen nothing for a while stops holding the others back (a partition that is caught
+ * up, or whose producer went quiet): {@value #IDLE_MS} ms when it reads a live stream, its last record
+ * stamped within {@value #LIVE_WITHIN_MS} ms of its arrival; {@value #CATCHING_UP_IDLE_MS} ms when it is
+ * catching up on older records, where a single stream thread busy learning for the other lanes leaves a
+ * lane without a record for a hundred milliseconds or more (with 100 ms there too, two replicas still ran
+ * a median 600 and at times 4,000 stream events apart). No event waits longer than the hold bounds of
+ * its stage: order is improved, never waited for without end.
+ *
+ * <p>Other instances' lanes count too: each lane reports its progress on the sync topic (key
+ * {@code pace/STAGE/LANE}, at most every {@value #REPORT_EVERY_MS} ms while it changes), and a report counts
+ * as the remote lane seeing a record when it arrives. Without them two instances drifted a median 3,900
+ * stream events apart on {@code bench e2e --instances 2}. A lane this instance owns itself ignores remote
+ * reports of it (they are an earlier owner's). Shared by the instance's stream threads, so every method is
+ * synchronised; one pacer per stage and topology, like the replica group.
+ */
+final class Pacer {
+    /** A lane that saw no record for this long no longer holds the others back. */
+    static final long IDLE_MS = 100;
+    /** A lane catching up on older records counts as idle only after this. */
+    static final long CATCHING_UP_IDLE_MS = 1_000;
+    /** A record that arrives within this of its timestamp is live; an older one is being caught up on. */
+    static final long LIVE_WITHIN_MS = 250;
+
+    private static final class Lane {
+        long latest = Long.MIN_VALUE;
+        long lastSeenMs;
+        boolean catchingUp;
+    }
+
+    /** How often a lane reports its progress to other instances at most. */
+    static final long REPORT_EVERY_MS = 20;
+    static final String REPORT_PREFIX = "pace/";
+
+    private final String stage;
+    private final String origin;
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private final Map<String, Lane> remote = new HashMap<>();
+    private final Map<String, long[]> reported = new HashMap<>();
+
+    /**
+     * @param stage  which stage's lanes ("validate", "learn"): the reports of one stage pace that stage
+     * @param origin this instance (the replica group's name): its own reports, read back, are ignored
+     */
+    Pacer(String stage, String origin) {
+        this.stage = stage;
+        this.origin = origin;
+    }
+
+    /** A stream task starts reading its partition: its lane holds the others back until it sees a record or idles. */
+    synchronized void join(String lane, long nowMs) {
+        Lane l = new Lane();
+        l.lastSeenMs = nowMs;
+        lanes.put(lane, l);
+    }
+
+    /** A stream task closes (its partition moves or the instance stops). */
+    synchronized void leave(String lane) {
+        lanes.remove(lane);
+    }
+
+    /** A lane saw a record stamped {@code timestamp}. */
+    synchronized void saw(String lane, long timestamp, long nowMs) {
+        Lane l = lanes.computeIfAbsent(lane, k -> new Lane());
+        l.latest = Math.max(l.latest, timestamp);
+        l.lastSeenMs = nowMs;
+        l.catchingUp = nowMs - timestamp > LIVE_WITHIN_MS;
+    }
+
+    /** Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its timestamp. */
+    synchronized boolean catchingUp(String lane) {
+        Lane l = lanes.get(lane);
+        return l != null && l.catchingUp;
+    }
+
+    /**
+     * The time up to which every lane still receiving has seen its records: an event stamped no later may
+     * go on. {@link Long#MAX_VALUE} when every lane is idle.
+     */
+    synchronized long watermark(long nowMs) {
+        long mark = Long.MAX_VALUE;
+        for (Lane l : lanes.values()) {
+            mark = receiving(l, nowMs) ? Math.min(mark, l.latest) : mark;
+        }
+        for (Map.Entry<String, Lane> r : remote.entrySet()) {
+            if (!lanes.containsKey(r.getKey()) && receiving(r.getValue(), nowMs)) {
+                mark = Math.min(mark, r.getValue().latest);
+            }
+        }
+        return mark;
+    }
+
+    private static boolean receiving(Lane l, long nowMs) {
+        return nowMs - l.lastSeenMs < (l.catchingUp ? CATCHING_UP_IDLE_MS : IDLE_MS);
+    }
+
+    /**
+     * The sync record that reports {@code lane}'s progress to other instances, or null when it has nothing new
+     * to report or reported less than {@value #REPORT_EVERY_MS} ms ago: key and value.
+     */
+    synchronized byte[][] report(String lane, long nowMs) {
+        Lane l = lanes.get(lane);
+        if (l == null || l.latest == Long.MIN_VALUE) {
+            return null;
+        }
+        long[] last = reported.computeIfAbsent(lane, k -> new long[] {Long.MIN_VALUE, nowMs - REPORT_EVERY_MS});
+        if (last[0] == l.latest || nowMs - last[1] < REPORT_EVERY_MS) {
+            return null;
+        }
+        last[0] = l.latest;
+        last[1] = nowMs;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(origin);
+            out.writeLong(l.latest);
+            out.writeBoolean(l.catchingUp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new byte[][] {(REPORT_PREFIX + stage + "/" + lane).getBytes(StandardCharsets.UTF_8), bytes.toByteArray()};
+    }
+
+    /** Whether a sync topic key is a progress report of this stage. */
+    boolean reads(String key) {
+        return key.startsWith(REPORT_PREFIX + stage + "/");
+    }
+
+    /**
+     * Takes another instance's report ({@link #report}) of a lane, read from the sync topic at {@code nowMs}.
+     * Its own reports, and reports that do not decode, are ignored.
+     */
+    synchronized void remoteReport(String key, byte[] value, long nowMs) {
+        String lane = key.substring((REPORT_PREFIX + stage + "/").length());
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value))) {
+            if (in.readUTF().equals(origin)) {
+                return;
+            }
+            Lane l = new Lane();
+            l.latest = in.readLong();
+            l.catchingUp = in.readBoolean();
+            l.lastSeenMs = nowMs;
+            remote.put(lane, l);
+        } catch (IOException e) {
+            // not a report of ours: leave it out
+        }
+    }
+}
