@@ -1,0 +1,111 @@
+package io.polyhead.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.polyhead.model.LearnerConfig;
+import io.polyhead.model.ReplicaGroup;
+import io.polyhead.observe.LearningWatch;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The learner stage's pacing, with two replicas of one instance on mock contexts: a replica catching up
+ * learns a full batch once the other has reached its time, and a partial one only when none of its events
+ * waits for the other and the oldest has waited a second; on a live stream the linger alone decides.
+ */
+class LearnerPacingTest {
+    private static final long NOW = 10_000_000;
+    private static final LearnerConfig CONFIG = LearnerConfig.defaults().toBuilder().batchSize(2).hidden(4).build();
+
+    private static MockProcessorContext<byte[], byte[]> context(int partition) {
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(new Properties(), new TaskId(0, partition),
+                null);
+        context.setCurrentSystemTimeMs(NOW);
+        for (String name : new String[] {PolyheadTopology.TRUNK_STORE, PolyheadTopology.HEAD_STORE,
+                PolyheadTopology.PENDING_STORE}) {
+            KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                    Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        return context;
+    }
+
+    private static LearnerProcessor replica(MockProcessorContext<byte[], byte[]> context, ReplicaGroup group, Pacer pacer) {
+        LearnerProcessor p = new LearnerProcessor(CONFIG, StreamOptions.defaults(), new SimpleMeterRegistry(), group, null,
+                new LearningWatch(group, 0), pacer);
+        p.init(context);
+        return p;
+    }
+
+    /** Two replicas of one instance: one group, one pacer, partitions 0 and 1. */
+    private static final class Two {
+        final ReplicaGroup group = new ReplicaGroup();
+        final Pacer pacer = new Pacer("learn", group.name());
+        final MockProcessorContext<byte[], byte[]> a = context(0);
+        final MockProcessorContext<byte[], byte[]> b = context(1);
+        final LearnerProcessor ra = replica(a, group, pacer);
+        final LearnerProcessor rb = replica(b, group, pacer);
+    }
+
+    private static void send(LearnerProcessor p, String task, long timestamp) {
+        p.process(new Record<>(task.getBytes(StandardCharsets.UTF_8),
+                ("{\"task\":\"" + task + "\",\"features\":[1,2],\"label\":1}").getBytes(StandardCharsets.UTF_8), timestamp));
+    }
+
+    private static int predictions(MockProcessorContext<byte[], byte[]> context) {
+        int n = context.forwarded().size();
+        context.resetForwards();
+        return n;
+    }
+
+    private static void linger(MockProcessorContext<byte[], byte[]> context, long now) {
+        context.setCurrentSystemTimeMs(now);
+        context.scheduledPunctuators().stream().filter(p -> p.getType() == PunctuationType.WALL_CLOCK_TIME)
+                .forEach(p -> p.getPunctuator().punctuate(now));
+    }
+
+    @Test
+    void aReplicaCatchingUpLearnsFullBatchesTheOtherHasReached() {
+        Two r = new Two();
+        long t = NOW - 60_000; // a backlog: records a minute old
+        send(r.ra, "x", t + 10);
+        send(r.ra, "x", t + 20);
+        send(r.ra, "x", t + 30);
+        assertEquals(0, predictions(r.a), "the other replica has seen nothing yet");
+        send(r.rb, "y", t + 25);
+        assertEquals(0, predictions(r.b), "its batch is not full");
+        linger(r.a, NOW + 50);
+        assertEquals(2, predictions(r.a), "the other reached t+25: a full batch of the events before it");
+        linger(r.a, NOW + 500);
+        assertEquals(0, predictions(r.a), "t+30 waits for the other, past the 20 ms linger");
+        send(r.rb, "y", t + 40);
+        assertEquals(0, predictions(r.b), "its t+40 waits for the other, which is at t+30");
+        linger(r.a, NOW + 600);
+        assertEquals(0, predictions(r.a), "nothing waits for the other now, but catching up a partial batch waits 1 s");
+        linger(r.a, NOW + LearnerProcessor.BACKLOG_LINGER_MS + 1);
+        assertEquals(1, predictions(r.a));
+    }
+
+    @Test
+    void onALiveStreamTheLingerDecides() {
+        Two r = new Two();
+        send(r.rb, "y", NOW - 5);
+        send(r.ra, "x", NOW - 2);
+        linger(r.a, NOW + 10);
+        assertEquals(0, predictions(r.a), "within the linger");
+        linger(r.a, NOW + StreamOptions.defaults().linger().toMillis());
+        assertEquals(0, predictions(r.a), "the other replica, live, has not reached it and has not idled");
+        linger(r.a, NOW + Pacer.IDLE_MS + 1);
+        assertEquals(1, predictions(r.a), "the other idled: the linger sends the partial batch");
+    }
+}
