@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
             "  polyhead produce sinusoid -b 127.0.0.1:9092 --events 0 --tasks 60 \\",
             "      --new-task-every 800 --rate 200    # until Ctrl-C",
             "  polyhead produce s.jsonl -b 127.0.0.1:9092 --key none",
+            "  polyhead produce letters.jsonl -b 127.0.0.1:9092 --input-dim 64   # named features",
             "  polyhead generate hyperplane --events 1000 | polyhead produce - -b 127.0.0.1:9092",
             "",
             "The topic must exist: 'polyhead topics' or kafka-topics.sh creates it.",
@@ -82,6 +83,12 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "task|none", defaultValue = "task",
             description = "Record key: task (default) = the event's task id; none = no key.")
     String key;
+
+    @Option(names = "--input-dim", paramLabel = "D", defaultValue = "0",
+            description = "File lines: the input dimension named features {\"name\": value} are hashed into when a "
+                    + "line is checked for its task, as for 'run --input-dim' (generate table writes such lines); "
+                    + "0 (default) takes it from the first dense event.")
+    int inputDim;
 
     @Mixin
     GeneratorMixin generator;
@@ -122,6 +129,9 @@ public final class ProduceCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "SOURCE \"" + source + "\" is neither a generator "
                         + "(sinusoid, lowrank, hyperplane, unrelated), nor - (standard input), nor a readable file");
             }
+        }
+        if (inputDim < 0) {
+            throw new ParameterException(spec.commandLine(), "--input-dim must be 0 or more. Got: " + inputDim);
         }
         Properties props = kafka.requireCluster(spec.commandLine());
         String problem = TopicCheck.problem(props, topic, 15_000);
@@ -181,7 +191,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private void sendLines(EventProducer producer) throws IOException, InterruptedException {
-        EventParser parser = new EventParser(EventParser.Config.defaults());
+        EventParser parser = new EventParser(EventParser.Config.defaults().withInputDim(inputDim));
         long max = events == null ? Long.MAX_VALUE : events;
         try (InputStream in = source.equals("-") ? System.in : Files.newInputStream(Path.of(source))) {
             JsonlLines lines = new JsonlLines(in);
@@ -190,7 +200,11 @@ public final class ProduceCommand implements Callable<Integer> {
                 byte[] keyBytes;
                 try {
                     // Parsed only for the key; the bytes go out as they came.
-                    keyBytes = parser.parse(value, null).task().getBytes(StandardCharsets.UTF_8);
+                    io.polyhead.event.Event event = parser.parse(value, null);
+                    if (parser.dimension() == 0) {
+                        parser.fixDimension(event.dimension()); // as the learner does with its first event
+                    }
+                    keyBytes = event.task().getBytes(StandardCharsets.UTF_8);
                 } catch (InvalidEventException e) {
                     keyBytes = null;
                     if (invalidLines.incrementAndGet() <= 3) {

@@ -1,6 +1,7 @@
 package io.polyhead.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,6 +138,28 @@ class ProduceTailIT {
         assertEquals("a", new String(keyed.get(0).key(), StandardCharsets.UTF_8));
         assertEquals("b", new String(keyed.get(1).key(), StandardCharsets.UTF_8));
         assertNull(keyed.get(2).key());
+    }
+
+    @Test
+    void fileLinesWithNamedFeaturesAreKeyedGivenTheirInputDimension(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = Files.write(dir.resolve("named.jsonl"), List.of(
+                "{\"task\":\"a\",\"features\":{\"x\":1,\"y\":2},\"label\":1}",
+                "{\"task\":\"b\",\"features\":{\"z\":3},\"label\":0}"));
+        String withDim = createTopic(1);
+        String[] r = cli("produce", file.toString(), "--input-dim", "16", "-b", bs, "--topic", withDim);
+        assertEquals("0", r[0], r[2]);
+        assertFalse(r[2].contains("not valid"), r[2]);
+        List<ConsumerRecord<byte[], byte[]>> keyed = readAll(withDim, 2);
+        assertEquals("a", new String(keyed.get(0).key(), StandardCharsets.UTF_8));
+        assertEquals("b", new String(keyed.get(1).key(), StandardCharsets.UTF_8));
+
+        // Without it the lines cannot be checked: sent without a key, and the warning says what to set.
+        String without = createTopic(1);
+        r = cli("produce", file.toString(), "-b", bs, "--topic", without);
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[2].contains("2 lines not valid events") && r[2].contains("--input-dim"), r[2]);
+        assertNull(readAll(without, 2).get(0).key());
     }
 
     @Test
