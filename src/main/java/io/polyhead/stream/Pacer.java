@@ -10,10 +10,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Lines up, by record time, what the validate stage of one instance hands on. Each stream task of the
- * instance is a lane that reads one input partition; a valid event waits in its lane until every lane that
- * is still receiving has seen a record at least as late ({@link #watermark}), so that the by-task topic,
- * and so each learner, gets the events of all partitions in about the order they were produced.
+ * Lines up, by record time, what the stream tasks of one stage hand on. Each stream task is a lane that
+ * reads one partition; in the validate stage ({@link EventValidator}) a valid event waits in its lane until
+ * every lane that is still receiving has seen a record at least as late ({@link #watermark}), so that the
+ * by-task topic, and so each learner, gets the events of all partitions in about the order they were
+ * produced; in the learner stage ({@link LearnerProcessor}) a replica learns a batch once the other replicas
+ * have reached its events' time, so that the replicas move through the stream together.
  *
  * <p>Why: a producer without keys writes runs of hundreds of events to one partition (the sticky
  * partitioner), the partitions are read at the pace of their fetches, and the validate tasks drifted
