@@ -58,12 +58,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
     private record Held(String key, byte destination, Record<byte[], byte[]> record, long sinceMs) {
     }
 
-    /** Reports this lane's progress to other instances; null when alone. */
-    private final SyncSender sender;
-
-    EventValidator(EventParser.Config parserConfig, int partitions, MeterRegistry registry, Pacer pacer,
-            SyncSender sender) {
-        this.sender = sender;
+    EventValidator(EventParser.Config parserConfig, int partitions, MeterRegistry registry, Pacer pacer) {
         this.parserConfig = parserConfig;
         this.partitions = partitions;
         this.deadLetters = new DeadLetters(registry, "validate");
@@ -89,7 +84,8 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
                 nextSeq = Math.max(nextSeq, Long.parseLong(kv.key.substring(HELD_PREFIX.length())) + 1);
             }
         }
-        context.schedule(Duration.ofMillis(RELEASE_EVERY_MS), PunctuationType.WALL_CLOCK_TIME, this::release);
+        context.schedule(Duration.ofMillis(RELEASE_EVERY_MS), PunctuationType.WALL_CLOCK_TIME,
+                time -> release(time, pacer.watermark(time)));
     }
 
     @Override
@@ -117,17 +113,17 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         Record<byte[], byte[]> out = record.withKey(taskKey).withHeaders(headers);
         long now = context.currentSystemTimeMs();
         pacer.saw(lane, out.timestamp(), now);
-        if (waiting.isEmpty() && out.timestamp() <= pacer.watermark(now)) {
+        long mark = pacer.watermark(now);
+        if (waiting.isEmpty() && out.timestamp() <= mark) {
             // Nothing of this lane waits and the others are past it: on at once, without the store.
             forward(destination, out);
-            release(now);
-            return;
+        } else {
+            String seq = Long.toString(nextSeq++);
+            String key = HELD_PREFIX + "0".repeat(19 - seq.length()) + seq;
+            held.put(key, encode(destination, out));
+            waiting.add(new Held(key, destination, out, now));
         }
-        String seq = Long.toString(nextSeq++);
-        String key = HELD_PREFIX + "0".repeat(19 - seq.length()) + seq;
-        held.put(key, encode(destination, out));
-        waiting.add(new Held(key, destination, out, now));
-        release(now);
+        release(now, mark);
     }
 
     private void forward(byte destination, Record<byte[], byte[]> record) {
@@ -135,11 +131,8 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     /** Sends on, in order, the waiting events the other partitions have caught up with, or that waited long enough. */
-    private void release(long now) {
-        if (sender != null) {
-            sender.send(pacer.report(lane, now));
-        }
-        long mark = pacer.watermark(now);
+    private void release(long now, long mark) {
+        pacer.sendReport(lane, now);
         while (!waiting.isEmpty()) {
             Held h = waiting.peek();
             if (h.record.timestamp() > mark && now - h.sinceMs < MAX_HOLD_MS && waiting.size() <= MAX_HELD) {

@@ -394,9 +394,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
      * events ahead of another in the stream (median 6,000 of 20,000 on {@code bench e2e --instances 1}).
      */
     private void learnWhatIsDue(long now) {
-        if (sender != null) {
-            sender.send(pacer.report(replica, now));
-        }
+        pacer.sendReport(replica, now);
         long mark = pacer.watermark(now);
         while (!batch.isEmpty()) {
             boolean overdue = now - arrivals.get(0) >= MAX_WAIT_MS || batch.size() > MAX_WAITING;

@@ -59,6 +59,8 @@ final class Pacer {
 
     private final String stage;
     private final String origin;
+    /** Where the reports go; null for an instance on its own. */
+    private final SyncSender sender;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Map<String, Lane> remote = new HashMap<>();
     private final Map<String, long[]> reported = new HashMap<>();
@@ -66,10 +68,22 @@ final class Pacer {
     /**
      * @param stage  which stage's lanes ("validate", "learn"): the reports of one stage pace that stage
      * @param origin this instance (the replica group's name): its own reports, read back, are ignored
+     * @param sender   where this instance's lanes report their progress; null when it is alone
      */
-    Pacer(String stage, String origin) {
+    Pacer(String stage, String origin, SyncSender sender) {
         this.stage = stage;
         this.origin = origin;
+        this.sender = sender;
+    }
+
+    /** Reports {@code lane}'s progress to the other instances when it has something new ({@link #report}). */
+    void sendReport(String lane, long nowMs) {
+        if (sender != null) {
+            byte[][] record = report(lane, nowMs);
+            if (record != null) {
+                sender.send(record[0], record[1]);
+            }
+        }
     }
 
     /** A stream task starts reading its partition: its lane holds the others back until it sees a record or idles. */

@@ -84,9 +84,9 @@ public final class PolyheadTopology {
      */
     public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry,
             ReplicaGroup group, SyncSender sender, LearningWatch watch) {
-        Pacer validatePacer = new Pacer(VALIDATE, group.name());
-        Pacer learnPacer = new Pacer(LEARN, group.name());
-        Topology t = firstStage(options, registry, validatePacer, sender);
+        Pacer validatePacer = new Pacer(VALIDATE, group.name(), sender);
+        Pacer learnPacer = new Pacer(LEARN, group.name(), sender);
+        Topology t = firstStage(options, registry, validatePacer);
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer des = new ByteArrayDeserializer();
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SYNC_STORE), Serdes.String(),
@@ -107,7 +107,7 @@ public final class PolyheadTopology {
      * forwards it, no learning. The learner topology's throughput is compared with this one's.
      */
     public static Topology passThrough(StreamOptions options, MeterRegistry registry) {
-        Topology t = firstStage(options, registry, new Pacer(VALIDATE, "pass-through"), null);
+        Topology t = firstStage(options, registry, new Pacer(VALIDATE, "pass-through", null));
         ByteArraySerializer ser = new ByteArraySerializer();
         t.addProcessor(LEARN, () -> new ParseAndForward(options.parser()), BY_TASK_SOURCE, VALIDATE);
         t.addSink(PREDICTIONS_SINK, options.predictionsTopic(), ser, ser, LEARN);
@@ -116,11 +116,11 @@ public final class PolyheadTopology {
     }
 
     /** Input source, validation, the by-task sink and source: what both topologies share. */
-    private static Topology firstStage(StreamOptions options, MeterRegistry registry, Pacer pacer, SyncSender sender) {
+    private static Topology firstStage(StreamOptions options, MeterRegistry registry, Pacer pacer) {
         Topology t = new Topology();
         ByteArrayDeserializer des = new ByteArrayDeserializer();
         t.addSource(EVENTS_SOURCE, des, des, options.eventsTopic());
-        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry, pacer, sender),
+        t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry, pacer),
                 EVENTS_SOURCE);
         t.addStateStore(store(PACED_STORE), VALIDATE);
         t.addSink(BY_TASK_SINK, options.byTaskTopic(), new ByteArraySerializer(), new ByteArraySerializer(), VALIDATE);

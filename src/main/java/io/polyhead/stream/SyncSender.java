@@ -55,10 +55,8 @@ public final class SyncSender implements AutoCloseable {
     }
 
     /** Sends a small record of the sync topic as it is (a lane's progress, {@link Pacer#report}). */
-    void send(byte[][] keyAndValue) {
-        if (keyAndValue != null) {
-            producer.send(new ProducerRecord<>(topic, keyAndValue[0], keyAndValue[1]));
-        }
+    void send(byte[] key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
     }
 
     @Override

@@ -64,12 +64,12 @@ class EventValidatorPacingTest {
 
     @Test
     void anEventGoesOnOnceTheOtherLaneHasReachedItsTimeInOrder() {
-        Pacer pacer = new Pacer("validate", "me");
+        Pacer pacer = new Pacer("validate", "me", null);
         KeyValueStore<String, byte[]> storeA = heldStore();
         MockProcessorContext<byte[], byte[]> a = lane(0, storeA);
         MockProcessorContext<byte[], byte[]> b = lane(1, heldStore());
-        EventValidator va = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer, null);
-        EventValidator vb = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer, null);
+        EventValidator va = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
+        EventValidator vb = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
         va.init(a);
         vb.init(b);
         long t = NOW - 60_000;
@@ -93,12 +93,12 @@ class EventValidatorPacingTest {
 
     @Test
     void anEventHeldWhenItsTaskClosesGoesOnFromTheNextOwner() {
-        Pacer pacer = new Pacer("validate", "me");
+        Pacer pacer = new Pacer("validate", "me", null);
         KeyValueStore<String, byte[]> store = heldStore();
         MockProcessorContext<byte[], byte[]> a = lane(0, store);
-        EventValidator first = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer, null);
+        EventValidator first = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
         first.init(a);
-        Pacer otherInstance = new Pacer("validate", "me");
+        Pacer otherInstance = new Pacer("validate", "me", null);
         otherInstance.join("0_1", NOW); // a second lane that holds everything back until it idles
         pacer.join("0_1", NOW);
         long t = NOW - 60_000;
@@ -108,7 +108,7 @@ class EventValidatorPacingTest {
         first.close();
 
         MockProcessorContext<byte[], byte[]> again = lane(0, store);
-        EventValidator next = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer, null);
+        EventValidator next = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
         next.init(again);
         pacer.leave("0_1");
         punctuate(again, NOW + 20);

@@ -50,7 +50,7 @@ class LearnerPacingTest {
     /** Two replicas of one instance: one group, one pacer, partitions 0 and 1. */
     private static final class Two {
         final ReplicaGroup group = new ReplicaGroup();
-        final Pacer pacer = new Pacer("learn", group.name());
+        final Pacer pacer = new Pacer("learn", group.name(), null);
         final MockProcessorContext<byte[], byte[]> a = context(0);
         final MockProcessorContext<byte[], byte[]> b = context(1);
         final LearnerProcessor ra = replica(a, group, pacer);

@@ -65,7 +65,7 @@ class LearnerProcessorRestoreTest {
         io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
         LearnerProcessor processor = new LearnerProcessor(
                 LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), options, new SimpleMeterRegistry(),
-                group, null, new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test"));
+                group, null, new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test", null));
         processor.init(context);
         assertEquals("2", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8),
                 "two events kept waiting");
@@ -124,7 +124,7 @@ class LearnerProcessorRestoreTest {
         io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
         LearnerProcessor processor = new LearnerProcessor(
                 LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), StreamOptions.defaults(),
-                new SimpleMeterRegistry(), group, null, new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test"));
+                new SimpleMeterRegistry(), group, null, new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test", null));
         processor.init(context);
 
         assertTrue(context.forwarded().isEmpty(), "the two learned events had their predictions before");
@@ -150,7 +150,7 @@ class LearnerProcessorRestoreTest {
         io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
         LearnerProcessor processor = new LearnerProcessor(
                 LearnerConfig.defaults().toBuilder().batchSize(100).hidden(4).build(), StreamOptions.defaults(),
-                new SimpleMeterRegistry(), group, null, new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test"));
+                new SimpleMeterRegistry(), group, null, new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test", null));
         processor.init(context);
         byte[] event = "{\"task\":\"a\",\"features\":[1,2,3],\"label\":1}".getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < LearnerProcessor.MAX_UNWRITTEN_EVENTS - 100; i++) {

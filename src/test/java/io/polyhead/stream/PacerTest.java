@@ -16,7 +16,7 @@ class PacerTest {
 
     @Test
     void theWatermarkIsTheSlowestReceivingLane() {
-        Pacer p = new Pacer("learn", "me");
+        Pacer p = new Pacer("learn", "me", null);
         p.join("0_0", NOW);
         p.join("0_1", NOW);
         assertEquals(Long.MIN_VALUE, p.watermark(NOW), "a lane that saw nothing yet holds the others back");
@@ -31,7 +31,7 @@ class PacerTest {
 
     @Test
     void aLiveLaneIdlesAfterATenthOfASecondOneCatchingUpAfterASecond() {
-        Pacer p = new Pacer("learn", "me");
+        Pacer p = new Pacer("learn", "me", null);
         p.saw("live", NOW - 10, NOW);
         p.saw("behind", NOW - 60_000, NOW);
         p.saw("busy", NOW - 50_000, NOW + 900);
@@ -45,8 +45,8 @@ class PacerTest {
 
     @Test
     void anotherInstancesReportsCountAsItsLanesButNotOwnOnesOrLanesOwnedHere() {
-        Pacer here = new Pacer("validate", "me");
-        Pacer there = new Pacer("validate", "other");
+        Pacer here = new Pacer("validate", "me", null);
+        Pacer there = new Pacer("validate", "other", null);
         assertNull(there.report("0_2", NOW), "nothing seen, nothing to report");
         there.saw("0_2", NOW - 9_000, NOW);
         byte[][] report = there.report("0_2", NOW);
@@ -59,18 +59,18 @@ class PacerTest {
 
         here.saw("0_0", NOW - 3_000, NOW);
         assertTrue(here.reads(new String(report[0], StandardCharsets.UTF_8)));
-        assertFalse(new Pacer("learn", "me").reads(new String(report[0], StandardCharsets.UTF_8)), "another stage's");
+        assertFalse(new Pacer("learn", "me", null).reads(new String(report[0], StandardCharsets.UTF_8)), "another stage's");
         here.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
         assertEquals(NOW - 9_000, here.watermark(NOW), "the other instance's lane is behind");
         here.saw("0_0", NOW - 3_000, NOW + 1_500);
         assertEquals(NOW - 3_000, here.watermark(NOW + 1_500), "until its reports stop");
 
-        Pacer self = new Pacer("validate", "other");
+        Pacer self = new Pacer("validate", "other", null);
         self.saw("0_0", NOW - 3_000, NOW);
         self.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
         assertEquals(NOW - 3_000, self.watermark(NOW), "its own report, read back, is not another lane");
 
-        Pacer owner = new Pacer("validate", "me");
+        Pacer owner = new Pacer("validate", "me", null);
         owner.saw("0_2", NOW - 1_000, NOW);
         owner.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
         assertEquals(NOW - 1_000, owner.watermark(NOW), "a lane owned here ignores an earlier owner's report of it");
