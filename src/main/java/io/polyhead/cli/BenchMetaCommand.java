@@ -5,6 +5,7 @@ import io.polyhead.eval.HeadRateRobustness;
 import io.polyhead.eval.PrequentialMetrics;
 import io.polyhead.eval.PrequentialRun;
 import io.polyhead.eval.RealDataExperiment;
+import io.polyhead.eval.Runs;
 import io.polyhead.eval.TaskMetrics;
 import io.polyhead.eval.gen.GeneratorOptions;
 import io.polyhead.eval.gen.Generators;
@@ -13,8 +14,11 @@ import io.polyhead.model.LearnerConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,13 +66,20 @@ public final class BenchMetaCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, " %14s%n", "worst / best");
         for (Generators.Name name : new Generators.Name[] {Generators.Name.LOWRANK, Generators.Name.SINUSOID}) {
             GeneratorOptions options = GeneratorOptions.defaults().withTasks(20).withSeed(seed);
+            List<Supplier<Double>> runs = new ArrayList<>();
+            for (int meta = 0; meta < 2; meta++) {
+                for (double rate : RATES) {
+                    LearnerConfig config = LearnerConfig.defaults().toBuilder().meta(meta == 0).trunkRate(rate).build();
+                    runs.add(() -> PrequentialRun.over(Generators.create(name, options), events, config).metrics()
+                            .secondHalfLoss());
+                }
+            }
+            List<Double> all = Runs.all(runs);
             double bestFixed = Double.POSITIVE_INFINITY;
             double[][] losses = new double[2][RATES.length];
             for (int meta = 0; meta < 2; meta++) {
                 for (int i = 0; i < RATES.length; i++) {
-                    LearnerConfig config = LearnerConfig.defaults().toBuilder().meta(meta == 0).trunkRate(RATES[i]).build();
-                    losses[meta][i] = PrequentialRun.over(Generators.create(name, options), events, config).metrics()
-                            .secondHalfLoss();
+                    losses[meta][i] = all.get(meta * RATES.length + i);
                     if (meta == 1) {
                         bestFixed = Math.min(bestFixed, losses[meta][i]);
                     }
@@ -89,11 +100,23 @@ public final class BenchMetaCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "new tasks: mean loss over the first 10 events of tasks after the first %d%n",
                 EvaluationReport.LATE_TASKS_AFTER);
         out.printf(Locale.ROOT, "%-30s %10s %10s %8s%n", "stream", "meta on", "meta off", "on/off");
-        newTasks("sinusoid", Generators.Name.SINUSOID, TaskType.REGRESSION, 3);
-        newTasks("lowrank (rank 2)", Generators.Name.LOWRANK, TaskType.REGRESSION, 6);
-        newTasks("unrelated", Generators.Name.UNRELATED, TaskType.REGRESSION, 3);
-        newTasks("unrelated binary", Generators.Name.UNRELATED, TaskType.BINARY, 4);
-        newTasks("lowrank binary (rank 2)", Generators.Name.LOWRANK, TaskType.BINARY, 5);
+        String[] labels = {"sinusoid", "lowrank (rank 2)", "unrelated", "unrelated binary", "lowrank binary (rank 2)"};
+        Generators.Name[] names = {Generators.Name.SINUSOID, Generators.Name.LOWRANK, Generators.Name.UNRELATED,
+            Generators.Name.UNRELATED, Generators.Name.LOWRANK};
+        TaskType[] kinds = {TaskType.REGRESSION, TaskType.REGRESSION, TaskType.REGRESSION, TaskType.BINARY, TaskType.BINARY};
+        long[] streamSeeds = {3, 6, 3, 4, 5};
+        List<Supplier<Double>> runs = new ArrayList<>();
+        for (int k = 0; k < labels.length; k++) {
+            for (int meta = 0; meta < 2; meta++) {
+                runs.add(newTaskRun(names[k], kinds[k], streamSeeds[k], meta == 0));
+            }
+        }
+        List<Double> early = Runs.all(runs);
+        for (int k = 0; k < labels.length; k++) {
+            double on = early.get(2 * k);
+            double off = early.get(2 * k + 1);
+            out.printf(Locale.ROOT, "%-30s %10.4f %10.4f %8.2f%n", labels[k], on, off, on / off);
+        }
         if (!skipHeadRates) {
             headRates();
         }
@@ -113,13 +136,20 @@ public final class BenchMetaCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%n");
         double sumLoss = 0, sumLate = 0, worstLoss = 0, worstLate = 0;
         int runs = 0;
+        List<Supplier<PrequentialMetrics>> letterRuns = new ArrayList<>();
         for (int streamSeed = 1; streamSeed <= 3; streamSeed++) {
             byte[] letters = RealDataExperiment.jsonl(RealDataExperiment.letters(data, streamSeed),
                     RealDataExperiment.LETTERS_EVENTS);
-            out.printf(Locale.ROOT, "%-14d", streamSeed);
             for (long m : BenchCommand.MODEL_SEEDS) {
-                PrequentialMetrics metrics = RealDataExperiment.run(letters, LearnerConfig.defaults().toBuilder().seed(m).build())
-                        .metrics();
+                letterRuns.add(() -> RealDataExperiment.run(letters, LearnerConfig.defaults().toBuilder().seed(m).build())
+                        .metrics());
+            }
+        }
+        java.util.Iterator<PrequentialMetrics> results = Runs.all(letterRuns).iterator();
+        for (int streamSeed = 1; streamSeed <= 3; streamSeed++) {
+            out.printf(Locale.ROOT, "%-14d", streamSeed);
+            for (int k = 0; k < BenchCommand.MODEL_SEEDS.length; k++) {
+                PrequentialMetrics metrics = results.next();
                 double loss = metrics.meanLoss();
                 double late = metrics.meanEarlyLoss(TaskMetrics.EARLY_LONG, EvaluationReport.LATE_TASKS_AFTER);
                 out.printf(Locale.ROOT, " %7.4f / %5.3f", loss, late);
@@ -165,21 +195,13 @@ public final class BenchMetaCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "(worst / best: the worst start with the meta-learner over the best fixed rate)%n");
     }
 
-    private void newTasks(String label, Generators.Name name, TaskType kind, long streamSeed) {
-        GeneratorOptions options = GeneratorOptions.defaults().withTasks(50).withNewTaskEvery(1000, 5)
-                .withSeed(streamSeed);
-        if (name != Generators.Name.SINUSOID) {
-            options = options.withKind(kind);
-        }
-        if (name == Generators.Name.LOWRANK) {
-            options = options.withRank(2);
-        }
-        double[] loss = new double[2];
-        for (int meta = 0; meta < 2; meta++) {
-            LearnerConfig config = LearnerConfig.defaults().toBuilder().meta(meta == 0).build();
-            loss[meta] = PrequentialRun.over(Generators.create(name, options), events, config).metrics()
-                    .meanEarlyLoss(TaskMetrics.EARLY_SHORT, EvaluationReport.LATE_TASKS_AFTER);
-        }
-        out.printf(Locale.ROOT, "%-30s %10.4f %10.4f %8.2f%n", label, loss[0], loss[1], loss[0] / loss[1]);
+    /** One run of part 2: the late tasks' mean first-10 loss on a stream of new tasks, the meta-learner on or off. */
+    private Supplier<Double> newTaskRun(Generators.Name name, TaskType kind, long streamSeed, boolean meta) {
+        GeneratorOptions base = GeneratorOptions.defaults().withTasks(50).withNewTaskEvery(1000, 5).withSeed(streamSeed);
+        GeneratorOptions typed = name != Generators.Name.SINUSOID ? base.withKind(kind) : base;
+        GeneratorOptions options = name == Generators.Name.LOWRANK ? typed.withRank(2) : typed;
+        LearnerConfig config = LearnerConfig.defaults().toBuilder().meta(meta).build();
+        return () -> PrequentialRun.over(Generators.create(name, options), events, config).metrics()
+                .meanEarlyLoss(TaskMetrics.EARLY_SHORT, EvaluationReport.LATE_TASKS_AFTER);
     }
 }

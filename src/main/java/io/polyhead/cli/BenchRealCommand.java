@@ -4,6 +4,7 @@ import io.polyhead.eval.EvaluationReport;
 import io.polyhead.eval.PrequentialMetrics;
 import io.polyhead.eval.PrequentialRun;
 import io.polyhead.eval.RealDataExperiment;
+import io.polyhead.eval.Runs;
 import io.polyhead.eval.RealDataExperiment.Heterogeneous;
 import io.polyhead.eval.TaskMetrics;
 import io.polyhead.eval.gen.GeneratorOptions;
@@ -13,6 +14,7 @@ import io.polyhead.model.ModelKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -138,32 +140,41 @@ public final class BenchRealCommand implements Callable<Integer> {
         return RealDataExperiment.run(jsonl, LearnerConfig.defaults().toBuilder().model(kind).build());
     }
 
-    /** One stream's row of the grid: the worst task loss for each head rate, then each trunk rate. */
+    /** One stream's row of the grid: the worst task loss for each head rate, then each trunk rate (runs on every core). */
     private boolean gridRow(String label, byte[] jsonl, Generators.Name synthetic) {
-        out.printf(Locale.ROOT, "%-14s", label);
-        boolean finite = true;
+        List<String> names = new ArrayList<>();
+        List<java.util.function.Supplier<String>> runs = new ArrayList<>();
+        byte[] lines = jsonl == null ? null : RealDataExperiment.firstLines(jsonl, gridEvents);
         for (int g = 0; g < HEAD_RATES.length + 2 * TRUNK_RATES.length; g++) {
             LearnerConfig.Builder b = LearnerConfig.defaults().toBuilder();
-            String name;
             if (g < HEAD_RATES.length) {
                 b.headRate(HEAD_RATES[g]);
-                name = "--head-lr " + HEAD_RATES[g];
+                names.add("--head-lr " + HEAD_RATES[g]);
             } else {
                 // With the meta-learner the trunk's rate is kept within [1e-6, 0.01]; without it, it is what is given.
                 int t = (g - HEAD_RATES.length) % TRUNK_RATES.length;
                 boolean meta = g < HEAD_RATES.length + TRUNK_RATES.length;
                 b.trunkRate(TRUNK_RATES[t]).meta(meta);
-                name = "--lr " + TRUNK_RATES[t] + (meta ? "" : " --meta off");
+                names.add("--lr " + TRUNK_RATES[t] + (meta ? "" : " --meta off"));
             }
-            PrequentialRun run = jsonl != null ? RealDataExperiment.run(RealDataExperiment.firstLines(jsonl, gridEvents), b.build())
-                    : PrequentialRun.over(Generators.create(synthetic, GeneratorOptions.defaults().withTasks(20)
-                            .withSeed(seed)), gridEvents, b.build());
-            List<String> bad = RealDataExperiment.nonFiniteTasks(run.metrics());
-            String nonFinite = run.learner().nonFinite();
-            double worst = run.metrics().tasks().stream().mapToDouble(TaskMetrics::meanLoss).max().orElse(Double.NaN);
-            boolean ok = bad.isEmpty() && nonFinite == null && Double.isFinite(worst);
-            finite &= ok;
-            out.printf(Locale.ROOT, "%n  %-24s %s", name, ok ? String.format(Locale.ROOT, "%.4g", worst) : "NaN");
+            LearnerConfig config = b.build();
+            runs.add(() -> {
+                PrequentialRun run = lines != null ? RealDataExperiment.run(lines, config)
+                        : PrequentialRun.over(Generators.create(synthetic, GeneratorOptions.defaults().withTasks(20)
+                                .withSeed(seed)), gridEvents, config);
+                List<String> bad = RealDataExperiment.nonFiniteTasks(run.metrics());
+                String nonFinite = run.learner().nonFinite();
+                double worst = run.metrics().tasks().stream().mapToDouble(TaskMetrics::meanLoss).max().orElse(Double.NaN);
+                return bad.isEmpty() && nonFinite == null && Double.isFinite(worst)
+                        ? String.format(Locale.ROOT, "%.4g", worst) : null;
+            });
+        }
+        List<String> worst = Runs.all(runs);
+        out.printf(Locale.ROOT, "%-14s", label);
+        boolean finite = true;
+        for (int g = 0; g < names.size(); g++) {
+            finite &= worst.get(g) != null;
+            out.printf(Locale.ROOT, "%n  %-24s %s", names.get(g), worst.get(g) == null ? "NaN" : worst.get(g));
         }
         out.println();
         return finite;

@@ -1,8 +1,11 @@
 package io.polyhead.eval;
 
 import io.polyhead.model.LearnerConfig;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * How much the starting head rate matters: a stream's overall prequential loss for each starting
@@ -36,14 +39,23 @@ public final class HeadRateRobustness {
         }
     }
 
-    /** Measures one stream: {@code run} evaluates a fresh learner of the given configuration over it. */
+    /**
+     * Measures one stream, its runs on every core ({@link Runs#all}): {@code run} evaluates a fresh learner of
+     * the given configuration over it, and may be called from several threads at once.
+     */
     public static Row measure(String stream, Function<LearnerConfig, PrequentialRun> run) {
+        List<Supplier<Double>> runs = new ArrayList<>();
+        for (double start : STARTS) {
+            LearnerConfig c = LearnerConfig.defaults().toBuilder().headRate(start).build();
+            runs.add(() -> run.apply(c).metrics().meanLoss());
+            runs.add(() -> run.apply(c.toBuilder().meta(false).build()).metrics().meanLoss());
+        }
+        List<Double> losses = Runs.all(runs);
         double[] on = new double[STARTS.length];
         double[] off = new double[STARTS.length];
         for (int i = 0; i < STARTS.length; i++) {
-            LearnerConfig c = LearnerConfig.defaults().toBuilder().headRate(STARTS[i]).build();
-            on[i] = run.apply(c).metrics().meanLoss();
-            off[i] = run.apply(c.toBuilder().meta(false).build()).metrics().meanLoss();
+            on[i] = losses.get(2 * i);
+            off[i] = losses.get(2 * i + 1);
         }
         return new Row(stream, on, off);
     }
