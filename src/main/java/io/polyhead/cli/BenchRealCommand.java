@@ -65,11 +65,20 @@ public final class BenchRealCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (replicas < 0 || replicas == 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--replicas must be 0 (none) or at least 2. Got: " + replicas);
+        }
         Path data = tables.require();
         byte[] hetero = RealDataExperiment.jsonl(RealDataExperiment.heterogeneous(data, seed),
                 RealDataExperiment.HETEROGENEOUS_EVENTS);
-        Heterogeneous shared = Heterogeneous.of(run(hetero, ModelKind.SHARED).metrics());
-        Heterogeneous independent = Heterogeneous.of(run(hetero, ModelKind.INDEPENDENT).metrics());
+        byte[] letters = RealDataExperiment.jsonl(RealDataExperiment.letters(data, seed), RealDataExperiment.LETTERS_EVENTS);
+        // Both streams, shared and independent, on every core.
+        List<PrequentialMetrics> first = Runs.all(List.of(() -> run(hetero, ModelKind.SHARED).metrics(),
+                () -> run(hetero, ModelKind.INDEPENDENT).metrics(), () -> run(letters, ModelKind.SHARED).metrics(),
+                () -> run(letters, ModelKind.INDEPENDENT).metrics()));
+        Heterogeneous shared = Heterogeneous.of(first.get(0));
+        Heterogeneous independent = Heterogeneous.of(first.get(1));
         Heterogeneous sk = RealDataExperiment.SKLEARN_REFERENCE;
         out.printf(Locale.ROOT, "heterogeneous stream (seed %d, %d events, --input-dim %d, defaults)%n", seed,
                 RealDataExperiment.HETEROGENEOUS_EVENTS, RealDataExperiment.INPUT_DIM);
@@ -88,18 +97,13 @@ public final class BenchRealCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "shared at least as good as the sklearn reference on every row: %s; better than independent on every row: %s%n%n",
                 shared.atLeastAsGoodAs(sk) ? "yes" : "NO", shared.betterThan(independent) ? "yes" : "NO");
 
-        byte[] letters = RealDataExperiment.jsonl(RealDataExperiment.letters(data, seed), RealDataExperiment.LETTERS_EVENTS);
         out.printf(Locale.ROOT, "letters stream (seed %d, 26 binary tasks, 10 at first, one new every 2,000; %d events)%n",
                 seed, RealDataExperiment.LETTERS_EVENTS);
         out.printf(Locale.ROOT, "%-12s %8s %12s %9s %16s%n", "model", "loss", "second half", "accuracy", "late first-20");
         for (ModelKind kind : new ModelKind[] {ModelKind.SHARED, ModelKind.INDEPENDENT}) {
-            PrequentialMetrics m = run(letters, kind).metrics();
+            PrequentialMetrics m = first.get(kind == ModelKind.SHARED ? 2 : 3);
             out.printf(Locale.ROOT, "%-12s %8.4f %12.4f %8.1f%% %16.4f%n", kind.cliName(), m.meanLoss(), m.secondHalfLoss(),
                     100 * m.accuracy(), m.meanEarlyLoss(TaskMetrics.EARLY_LONG, EvaluationReport.LATE_TASKS_AFTER));
-        }
-        if (replicas < 0 || replicas == 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--replicas must be 0 (none) or at least 2. Got: " + replicas);
         }
         if (replicas > 0) {
             out.printf(Locale.ROOT, "%nthe shared model on %d replicas (ReplicatedRun, no Kafka) against one learner%n", replicas);
@@ -108,7 +112,7 @@ public final class BenchRealCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-38s %10s %10s %10s %10s %10s%n", "", "log loss", "accuracy", "x-entropy", "MSE",
                     "stream");
             LearnerConfig d = LearnerConfig.defaults();
-            replicaRow("one learner", shared, run(letters, ModelKind.SHARED).metrics());
+            replicaRow("one learner", shared, first.get(2));
             replicaRow(replicas + " replicas in one instance",
                     Heterogeneous.of(RealDataExperiment.runReplicated(hetero, d, replicas, 1, 32).metrics()),
                     RealDataExperiment.runReplicated(letters, d, replicas, 1, 32).metrics());

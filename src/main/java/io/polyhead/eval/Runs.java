@@ -16,12 +16,20 @@ import java.util.function.Supplier;
  * so, {@code bench real --grid} 104 s so.
  */
 public final class Runs {
+    /**
+     * The system property that sets how many runs go at once (default: the cores). The unit tests set 1: they
+     * already run in one JVM per core, and {@code MetaLearningTest} took 172 s with its runs two at a time beside
+     * the other JVM against about 120 s one at a time.
+     */
+    public static final String THREADS_PROPERTY = "polyhead.runs.threads";
+
     private Runs() {
     }
 
     /** The results of {@code runs}, in their order; a run that throws fails the whole (its exception, unwrapped). */
     public static <T> List<T> all(List<Supplier<T>> runs) {
-        int threads = Math.max(1, Math.min(runs.size(), Runtime.getRuntime().availableProcessors()));
+        int threads = Math.max(1, Math.min(runs.size(), Integer.getInteger(THREADS_PROPERTY,
+                Runtime.getRuntime().availableProcessors())));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "polyhead-run");
             t.setDaemon(true);
