@@ -51,8 +51,12 @@ class ReadmeIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build()) {
             broker.start();
             for (String command : commands) {
+                long t0 = System.nanoTime();
                 run(dir, launcher + command.substring("./polyhead".length())
                         .replace("127.0.0.1:9092", broker.bootstrapServers()), command);
+                // What each command costs the suite, in the test's report.
+                System.out.printf(java.util.Locale.ROOT, "ReadmeIT: %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9,
+                        command.length() > 100 ? command.substring(0, 100) + " ..." : command);
             }
         }
     }
