@@ -169,6 +169,14 @@ public final class TailCommand implements Callable<Integer> {
                 }
                 long now = System.nanoTime();
                 if (timeout != null && (now - started) / 1e9 >= timeout || idle != null && (now - lastPrint) / 1e9 >= idle) {
+                    if (printed == 0) {
+                        // Say so: a run that printed nothing must not look like one that printed what there was.
+                        err.printf(Locale.ROOT, "nothing on %s%s within %.3g s%s%n", topic,
+                                only.isEmpty() ? "" : " for the tasks " + new java.util.TreeSet<>(only),
+                                (now - started) / 1e9, fromBeginning ? "" : " (read from the end of the topic;"
+                                        + " --from-beginning reads what is there already)");
+                        err.flush();
+                    }
                     break;
                 }
             }

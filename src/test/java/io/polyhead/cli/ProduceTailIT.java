@@ -249,6 +249,7 @@ class ProduceTailIT {
         String[] r = cli("tail", "-b", bs, "--topic", topic, "--format", "jsonl", "--timeout", "2");
         assertEquals("0", r[0], r[2]);
         assertEquals("", r[1]);
+        assertTrue(r[2].startsWith("nothing on " + topic + " within 2") && r[2].contains("--from-beginning"), r[2]);
         // A named group commits what it printed; the next run resumes after it.
         r = cli("tail", "-b", bs, "--topic", topic, "--format", "jsonl", "--from-beginning", "--group", group, "--max", "2");
         assertEquals(2, r[1].lines().count());
