@@ -100,22 +100,22 @@ public final class BenchMetaCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "new tasks: mean loss over the first 10 events of tasks after the first %d%n",
                 EvaluationReport.LATE_TASKS_AFTER);
         out.printf(Locale.ROOT, "%-30s %10s %10s %8s%n", "stream", "meta on", "meta off", "on/off");
-        String[] labels = {"sinusoid", "lowrank (rank 2)", "unrelated", "unrelated binary", "lowrank binary (rank 2)"};
-        Generators.Name[] names = {Generators.Name.SINUSOID, Generators.Name.LOWRANK, Generators.Name.UNRELATED,
-            Generators.Name.UNRELATED, Generators.Name.LOWRANK};
-        TaskType[] kinds = {TaskType.REGRESSION, TaskType.REGRESSION, TaskType.REGRESSION, TaskType.BINARY, TaskType.BINARY};
-        long[] streamSeeds = {3, 6, 3, 4, 5};
+        List<NewTaskStream> streams = List.of(
+                new NewTaskStream("sinusoid", Generators.Name.SINUSOID, TaskType.REGRESSION, 3),
+                new NewTaskStream("lowrank (rank 2)", Generators.Name.LOWRANK, TaskType.REGRESSION, 6),
+                new NewTaskStream("unrelated", Generators.Name.UNRELATED, TaskType.REGRESSION, 3),
+                new NewTaskStream("unrelated binary", Generators.Name.UNRELATED, TaskType.BINARY, 4),
+                new NewTaskStream("lowrank binary (rank 2)", Generators.Name.LOWRANK, TaskType.BINARY, 5));
         List<Supplier<Double>> runs = new ArrayList<>();
-        for (int k = 0; k < labels.length; k++) {
-            for (int meta = 0; meta < 2; meta++) {
-                runs.add(newTaskRun(names[k], kinds[k], streamSeeds[k], meta == 0));
-            }
+        for (NewTaskStream stream : streams) {
+            runs.add(newTaskRun(stream, true));
+            runs.add(newTaskRun(stream, false));
         }
         List<Double> early = Runs.all(runs);
-        for (int k = 0; k < labels.length; k++) {
+        for (int k = 0; k < streams.size(); k++) {
             double on = early.get(2 * k);
             double off = early.get(2 * k + 1);
-            out.printf(Locale.ROOT, "%-30s %10.4f %10.4f %8.2f%n", labels[k], on, off, on / off);
+            out.printf(Locale.ROOT, "%-30s %10.4f %10.4f %8.2f%n", streams.get(k).label(), on, off, on / off);
         }
         if (!skipHeadRates) {
             headRates();
@@ -196,12 +196,15 @@ public final class BenchMetaCommand implements Callable<Integer> {
     }
 
     /** One run of part 2: the late tasks' mean first-10 loss on a stream of new tasks, the meta-learner on or off. */
-    private Supplier<Double> newTaskRun(Generators.Name name, TaskType kind, long streamSeed, boolean meta) {
-        GeneratorOptions base = GeneratorOptions.defaults().withTasks(50).withNewTaskEvery(1000, 5).withSeed(streamSeed);
-        GeneratorOptions typed = name != Generators.Name.SINUSOID ? base.withKind(kind) : base;
-        GeneratorOptions options = name == Generators.Name.LOWRANK ? typed.withRank(2) : typed;
+    private record NewTaskStream(String label, Generators.Name name, TaskType kind, long seed) {
+    }
+
+    private Supplier<Double> newTaskRun(NewTaskStream stream, boolean meta) {
+        GeneratorOptions base = GeneratorOptions.defaults().withTasks(50).withNewTaskEvery(1000, 5).withSeed(stream.seed());
+        GeneratorOptions typed = stream.name() != Generators.Name.SINUSOID ? base.withKind(stream.kind()) : base;
+        GeneratorOptions options = stream.name() == Generators.Name.LOWRANK ? typed.withRank(2) : typed;
         LearnerConfig config = LearnerConfig.defaults().toBuilder().meta(meta).build();
-        return () -> PrequentialRun.over(Generators.create(name, options), events, config).metrics()
+        return () -> PrequentialRun.over(Generators.create(stream.name(), options), events, config).metrics()
                 .meanEarlyLoss(TaskMetrics.EARLY_SHORT, EvaluationReport.LATE_TASKS_AFTER);
     }
 }

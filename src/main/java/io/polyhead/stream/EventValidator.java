@@ -29,7 +29,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>A valid event goes on in record-time order with the other partitions of the instance: it waits in
  * the {@code paced} store until the {@link Pacer} says every partition still receiving has reached its
- * time, at most {@value #MAX_HOLD_MS} ms and {@value #MAX_HELD} events per partition. The store is
+ * time, or until it is {@link Pacer#overdue}. The store is
  * changelogged like the learner's, so an event held when a commit takes its offset is not lost: the next
  * owner of the task sends it on. Every event that goes on carries its origin (topic, partition, offset)
  * in a header, since it may go on while another record is being processed.
@@ -38,10 +38,6 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
     private final EventParser.Config parserConfig;
     private final int partitions;
     private final DeadLetters deadLetters;
-    /** An event waits for the other partitions at most this long (wall clock)... */
-    static final long MAX_HOLD_MS = 30_000;
-    /** ...and a partition holds at most this many events: past it the oldest goes on. */
-    static final int MAX_HELD = 20_000;
     private static final long RELEASE_EVERY_MS = 10;
     private static final byte TO_BY_TASK = 0;
     private static final byte TO_LEARN = 1;
@@ -135,7 +131,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         pacer.sendReport(lane, now);
         while (!waiting.isEmpty()) {
             Held h = waiting.peek();
-            if (h.record.timestamp() > mark && now - h.sinceMs < MAX_HOLD_MS && waiting.size() <= MAX_HELD) {
+            if (h.record.timestamp() > mark && !Pacer.overdue(h.sinceMs, now, waiting.size())) {
                 return;
             }
             waiting.poll();

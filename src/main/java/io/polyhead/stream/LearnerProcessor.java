@@ -117,10 +117,6 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     static final long SEND_AT_LEAST_EVERY_MS = 1000;
     /** Other instances count as running while their contributions arrived within this. */
     static final long OTHERS_RECENT_NANOS = 10_000_000_000L;
-    /** An event waits for the other replicas at most this long (wall clock)... */
-    static final long MAX_WAIT_MS = 30_000;
-    /** ...and a replica keeps at most this many events waiting: past it the oldest are learned. */
-    static final int MAX_WAITING = 20_000;
     /** How long the oldest event of a partial batch waits when its replica is catching up ({@link Pacer#catchingUp}). */
     static final long BACKLOG_LINGER_MS = 1_000;
 
@@ -388,7 +384,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     /**
      * Learns the waiting events, oldest first, in batches: a full batch of events the other replicas of the
      * instance have reached in record time ({@link Pacer}); after the linger, the part of a batch they have
-     * reached; after {@value #MAX_WAIT_MS} ms or past {@value #MAX_WAITING} waiting events, whatever waits.
+     * reached; once {@link Pacer#overdue}, whatever waits.
      * Under a backlog the stream tasks read equal numbers of records, but their partitions hold unequal shares of
      * the stream (20% and 30% with 60 tasks on 4 partitions), so without this one replica ran thousands of
      * events ahead of another in the stream (median 6,000 of 20,000 on {@code bench e2e --instances 1}).
@@ -397,12 +393,12 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         pacer.sendReport(replica, now);
         long mark = pacer.watermark(now);
         while (!batch.isEmpty()) {
-            boolean overdue = now - arrivals.get(0) >= MAX_WAIT_MS || batch.size() > MAX_WAITING;
+            long waited = now - arrivals.get(0);
+            boolean overdue = Pacer.overdue(arrivals.get(0), now, batch.size());
             int ready = 0;
             while (ready < batch.size() && ready < learnerConfig.batchSize() && (overdue || recordTimes.get(ready) <= mark)) {
                 ready++;
             }
-            long waited = now - arrivals.get(0);
             // The linger bounds the latency of a live stream. A replica catching up on a backlog fills its batches
             // first, as evaluate does: a partial one goes when nothing of its waits for the other replicas and
             // the oldest has waited BACKLOG_LINGER_MS (with "waited that long" alone, a replica ahead of the

@@ -46,6 +46,18 @@ final class Pacer {
     static final long CATCHING_UP_IDLE_MS = 1_000;
     /** A record that arrives within this of its timestamp is live; an older one is being caught up on. */
     static final long LIVE_WITHIN_MS = 250;
+    /** An event waits for the other lanes at most this long (wall clock)... */
+    static final long MAX_WAIT_MS = 30_000;
+    /** ...and a lane keeps at most this many events waiting: past it the oldest go on. */
+    static final int MAX_WAITING = 20_000;
+
+    /**
+     * Whether a lane's oldest waiting event, waiting since {@code sinceMs} with {@code waiting} events in all, goes
+     * on whatever the other lanes' time: the bound both stages hold to.
+     */
+    static boolean overdue(long sinceMs, long nowMs, int waiting) {
+        return nowMs - sinceMs >= MAX_WAIT_MS || waiting > MAX_WAITING;
+    }
 
     private static final class Lane {
         long latest = Long.MIN_VALUE;
