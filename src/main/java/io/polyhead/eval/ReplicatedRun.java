@@ -30,6 +30,14 @@ public final class ReplicatedRun implements EventDriver {
     private final int batchSize;
     private final int syncEvery;
     private final java.util.function.ToIntFunction<String> partitioner;
+    /** Contributions on their way to other instances: delivered once this many more batches were learned anywhere. */
+    private int lateBatches;
+    private long batchesLearned;
+    private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+
+    /** A contribution on its way to instance {@code group}, delivered before the batch after {@code due}. */
+    private record InFlight(long due, int group, Contribution contribution) {
+    }
 
     /**
      * @param replicas  learners, at least 1
@@ -56,7 +64,7 @@ public final class ReplicatedRun implements EventDriver {
         }
         this.groups = new ReplicaGroup[instances];
         for (int i = 0; i < instances; i++) {
-            groups[i] = new ReplicaGroup();
+            groups[i] = new ReplicaGroup().sharingOptimizer(instances > 1);
         }
         if (syncEvery < 1) {
             throw new IllegalArgumentException("sync interval must be at least 1 event. Got: " + syncEvery);
@@ -71,6 +79,18 @@ public final class ReplicatedRun implements EventDriver {
         this.sink = sink;
         this.batchSize = config.batchSize();
         this.syncEvery = syncEvery;
+    }
+
+    /**
+     * Delivers contributions to other instances only after {@code batches} more batches were learned (by any
+     * replica), as the sync topic does under load; 0, the default, delivers them at once.
+     */
+    public ReplicatedRun withLateness(int batches) {
+        if (batches < 0) {
+            throw new IllegalArgumentException("lateness must not be negative. Got: " + batches);
+        }
+        this.lateBatches = batches;
+        return this;
     }
 
     /** The replica of a task: its hash modulo the replicas (Kafka's partitioner differs; any fixed one does). */
@@ -124,6 +144,7 @@ public final class ReplicatedRun implements EventDriver {
     /** Learns whatever every replica has waiting, then brings them all up to date. */
     @Override
     public void flush() {
+        deliver(Long.MAX_VALUE);
         for (int r = 0; r < learners.length; r++) {
             if (!batches.get(r).isEmpty()) {
                 learn(r);
@@ -138,6 +159,8 @@ public final class ReplicatedRun implements EventDriver {
     }
 
     private void learn(int r) {
+        batchesLearned++;
+        deliver(batchesLearned - 1);
         MultiTaskLearner learner = learners[r];
         learner.absorbIfChanged(name(r));
         List<Event> batch = batches.get(r);
@@ -167,8 +190,20 @@ public final class ReplicatedRun implements EventDriver {
         }
         for (int g = 0; g < groups.length; g++) {
             if (g != r % groups.length) {
-                groups[g].board().offerRemote(c);
+                if (lateBatches == 0) {
+                    groups[g].board().offerRemote(c);
+                } else {
+                    inFlight.addLast(new InFlight(batchesLearned + lateBatches, g, c));
+                }
             }
+        }
+    }
+
+    /** Delivers the contributions in flight that are due at or before {@code batch}. */
+    private void deliver(long batch) {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().due() <= batch) {
+            InFlight next = inFlight.pollFirst();
+            groups[next.group()].board().offerRemote(next.contribution());
         }
     }
 

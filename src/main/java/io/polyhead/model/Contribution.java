@@ -28,9 +28,13 @@ import java.util.Map;
  * @param labels        the moments of this replica's own regression labels
  * @param heads         per head shape, established heads by task (at most {@code HeadPrior.MAX_TASKS})
  * @param startLosses   per task kind, the start-window losses of this replica's latest new tasks, oldest first
+ * @param optimizer     the trunk optimiser's state of the replica's process right after the replica's latest
+ *                      step, for other processes to go on from ({@link OptimizerState}); null while the process
+ *                      knows of no other
  */
 public record Contribution(String replica, String origin, long generation, long steps, float[] trunkDelta, Standardizer features,
-        TargetScale labels, Map<String, Map<String, double[]>> heads, Map<TaskType, List<double[]>> startLosses) {
+        TargetScale labels, Map<String, Map<String, double[]>> heads, Map<TaskType, List<double[]>> startLosses,
+        OptimizerState optimizer) {
 
     /** Whether every number in it is finite: one that is not is never absorbed. */
     public boolean finite() {

@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class ModelCodec {
     /** Version of the entries this code writes. */
-    public static final int ENTRY_VERSION = 6;
+    public static final int ENTRY_VERSION = 7;
 
     private ModelCodec() {
     }
@@ -153,7 +153,8 @@ public final class ModelCodec {
 
     /** A replica's contribution as bytes ({@link #decodeContribution}): what a replica publishes. */
     public static byte[] encodeContribution(Contribution c) {
-        int size = 256 + 4 * c.trunkDelta().length + 16 * c.features().dimension();
+        int size = 256 + 4 * c.trunkDelta().length + 16 * c.features().dimension()
+                + (c.optimizer() == null ? 0 : c.optimizer().bytes().length);
         return bytes(size, out -> {
             out.writeInt(ENTRY_VERSION);
             out.writeUTF(c.replica());
@@ -186,13 +187,19 @@ public final class ModelCodec {
                     writeDoubles(out, l);
                 }
             }
+            out.writeBoolean(c.optimizer() != null);
+            if (c.optimizer() != null) {
+                out.writeLong(c.optimizer().version());
+                out.writeInt(c.optimizer().bytes().length);
+                out.write(c.optimizer().bytes());
+            }
         });
     }
 
     /** Reads a contribution written by {@link #encodeContribution}. */
     public static Contribution decodeContribution(byte[] bytes) throws IOException {
         DataInputStream in = input(bytes);
-        checkVersion(in, "contribution");
+        int version = checkVersion(in, "contribution");
         String replica = in.readUTF();
         String origin = in.readUTF();
         long generation = in.readLong();
@@ -236,7 +243,19 @@ public final class ModelCodec {
             }
             starts.put(type, losses);
         }
-        return new Contribution(replica, origin, generation, steps, delta, features, labels, heads, starts);
+        OptimizerState optimizer = null;
+        if (version >= 7 && in.readBoolean()) {
+            long at = in.readLong();
+            int length = in.readInt();
+            if (length < 0 || length > bytes.length) {
+                throw new IOException("contribution of " + replica + " claims " + length + " bytes of optimiser state in "
+                        + bytes.length);
+            }
+            byte[] state = new byte[length];
+            in.readFully(state);
+            optimizer = new OptimizerState(at, state);
+        }
+        return new Contribution(replica, origin, generation, steps, delta, features, labels, heads, starts, optimizer);
     }
 
     /**

@@ -150,6 +150,7 @@ public final class MultiTaskLearner {
 
     /** Offers this replica's contribution to its group's board; returns it (null before the trunk is built). */
     public Contribution publish(String self) {
+        group.stepped(version());
         Contribution c = contribution(self);
         if (c != null) {
             group.board().offerOwn(c);
@@ -195,7 +196,7 @@ public final class MultiTaskLearner {
         Map<TaskType, List<double[]>> starts = new java.util.EnumMap<>(TaskType.class);
         latestStarts.forEach((type, q) -> starts.put(type, q.stream().map(TaskHead::startLosses).toList()));
         return new Contribution(replica, group.name(), share.generation, modelVersion, delta, share.ownFeatures.copy(),
-                share.ownLabels.copy(), established, starts);
+                share.ownLabels.copy(), established, starts, group.stateFor(version()));
     }
 
     /**
@@ -206,6 +207,14 @@ public final class MultiTaskLearner {
      */
     private void absorb(Collection<Contribution> latest, String self) {
         share.absorb(latest, self, trunk.params(), scaler, labelScale, modelVersion >= ReplicaShare.DRIFT_AFTER);
+        OptimizerState newest = null;
+        for (Contribution c : latest) {
+            OptimizerState s = c.optimizer();
+            if (s != null && !c.origin().equals(group.name()) && (newest == null || s.version() > newest.version())) {
+                newest = s;
+            }
+        }
+        group.adoptNewer(newest);
     }
 
     /**

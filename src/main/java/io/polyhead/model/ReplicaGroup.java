@@ -81,6 +81,64 @@ public final class ReplicaGroup {
         return d;
     }
 
+    /** The model's version after the group's optimiser last moved: a step here, or another process's state taken. */
+    private long stateVersion = -1;
+
+    /** Notes that a replica of the group stepped the optimiser, leaving the model at {@code version}. */
+    synchronized void stepped(long version) {
+        stateVersion = Math.max(stateVersion, version);
+    }
+
+    private boolean sharesOptimizer;
+
+    /**
+     * Puts the optimiser's state in the group's contributions ({@link OptimizerState}), for other processes to
+     * step on from: for a group that may have other processes beside it (the Kafka layer's, whatever the number
+     * of instances, since one may join at any time). Off by default: a copy of the moments per batch that no one
+     * would read. Waiting until another process is heard of instead was not enough: the steps each took before
+     * hearing of the other put them on other paths from the start (0.065 against 0.044 in the measurement of
+     * {@link #adoptNewer}).
+     */
+    public synchronized ReplicaGroup sharingOptimizer(boolean on) {
+        sharesOptimizer = on;
+        return this;
+    }
+
+    /** The group's optimiser state for other processes, as of the model's {@code version}; null when not {@link #sharingOptimizer}. */
+    synchronized OptimizerState stateFor(long version) {
+        if (optimizer == null || !sharesOptimizer) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            optimizer.writeShared(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new OptimizerState(version, bytes.toByteArray());
+    }
+
+    /**
+     * Takes over another process's optimiser state when it stood at a later model version than this group's
+     * optimiser: the next step here goes on from the other's last step, as one optimiser stepping for every
+     * process would. Measured with {@link io.polyhead.eval.ReplicatedRun} on {@code sinusoid} (60 tasks, 20k
+     * events, 4 replicas on 2 instances, contributions on time): each process with its optimiser of its own
+     * gave 1.40x one learner's second-half loss, taking the latest state over 1.0x. Returns whether it took it;
+     * a state that does not read (another configuration) is left.
+     */
+    synchronized boolean adoptNewer(OptimizerState state) {
+        if (state == null || optimizer == null || state.version() <= stateVersion) {
+            return false;
+        }
+        try {
+            optimizer.readShared(new java.io.DataInputStream(new java.io.ByteArrayInputStream(state.bytes())));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+        stateVersion = state.version();
+        return true;
+    }
+
     /** The group's optimiser: the first replica's becomes everyone's. */
     synchronized TrunkOptimizer adopt(TrunkOptimizer candidate) {
         if (optimizer == null) {

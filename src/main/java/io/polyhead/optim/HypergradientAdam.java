@@ -315,6 +315,24 @@ public final class HypergradientAdam implements TrunkOptimizer {
         StateIO.writeDoubles(out, trace == null ? new double[0] : trace);
     }
 
+    /** The snapshot's state and the streak, which a snapshot leaves out. */
+    @Override
+    public void writeShared(DataOutput out) throws IOException {
+        writeState(out);
+        out.writeLong(streak);
+    }
+
+    /**
+     * Takes another process's state: the next step goes on from its last step, so nothing moved the parameters
+     * since that this optimiser's trace leaves out ({@code after} is forgotten).
+     */
+    @Override
+    public void readShared(DataInput in) throws IOException {
+        readState(in);
+        streak = Math.max(0, in.readLong());
+        after = null;
+    }
+
     @Override
     public void readState(DataInput in) throws IOException {
         adam.readState(in);

@@ -33,6 +33,22 @@ public interface TrunkOptimizer {
     /** Steps taken so far. */
     long steps();
 
+    /**
+     * Writes what another process's optimiser of the same configuration needs to step on from where this one
+     * is ({@link #readShared}): the running state, and what a snapshot leaves out. {@link #writeState} by default.
+     */
+    default void writeShared(DataOutput out) throws IOException {
+        writeState(out);
+    }
+
+    /**
+     * Takes the state another process's optimiser wrote with {@link #writeShared}, replacing this one's: the
+     * next step goes on from the other's last. {@link #readState} by default.
+     */
+    default void readShared(DataInput in) throws IOException {
+        readState(in);
+    }
+
     /** Writes the running state (moments, step count, adapted rate) for a snapshot. */
     void writeState(DataOutput out) throws IOException;
 

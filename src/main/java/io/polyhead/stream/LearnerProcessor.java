@@ -212,6 +212,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         rewritePending(learned > 0);
         group.noteWaiting(replica, batch.size());
+        noteNextBatch();
         LOG.debug("task {} initialised: {} events waiting, {} tasks, model version {}", replica, batch.size(),
                 learner.tasks().size(), learner.version());
     }
@@ -390,6 +391,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
      * events ahead of another in the stream (median 6,000 of 20,000 on {@code bench e2e --instances 1}).
      */
     private void learnWhatIsDue(long now) {
+        noteNextBatch();
         pacer.sendReport(replica, now);
         long mark = pacer.watermark(now);
         while (!batch.isEmpty()) {
@@ -405,11 +407,34 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             // others learned its few events the watermark had passed every second: 40% of the batches partial).
             boolean lingered = waited >= options.linger().toMillis() && (!pacer.catchingUp(replica)
                     || (waited >= BACKLOG_LINGER_MS && ready == batch.size()));
-            if (ready == 0 || (ready < learnerConfig.batchSize() && !lingered && !overdue)) {
+            if (ready == 0 || (ready < learnerConfig.batchSize() && !lingered && !overdue)
+                    || (!overdue && !pacer.turn(replica, latestOf(ready), now))) {
                 return;
             }
             learnBatch(ready);
+            // After the contribution (learnBatch sent it): others waiting for this batch may go on.
+            noteNextBatch();
+            pacer.sendReport(replica, now);
         }
+    }
+
+    /** Tells the pacer when this replica's next full batch ends ({@link Pacer#turn}). */
+    private void noteNextBatch() {
+        int size = learnerConfig.batchSize();
+        pacer.next(replica, batch.size() >= size ? latestOf(size) : Long.MAX_VALUE);
+    }
+
+    /**
+     * The latest record time among the first {@code n} waiting events: when a batch of them ends. Not the last
+     * one's: the validate stage's lanes each pass on their events up to the same time in turn, so a by-task
+     * partition goes back in time where one lane's run ends and the next begins.
+     */
+    private long latestOf(int n) {
+        long latest = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            latest = Math.max(latest, recordTimes.get(i));
+        }
+        return latest;
     }
 
     private void lingerExpired(long now) {
@@ -464,8 +489,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         } else {
             pendingStore.put(BATCHES_KEY, Integer.toString(learnedBatches).getBytes(StandardCharsets.UTF_8));
         }
-        if (now - lastSentMs >= (group.board().othersWithin(OTHERS_RECENT_NANOS) ? options.syncIntervalMs()
-                : SEND_AT_LEAST_EVERY_MS)) {
+        boolean others = group.board().othersWithin(OTHERS_RECENT_NANOS) || pacer.othersReporting(now);
+        if (now - lastSentMs >= (others ? options.syncIntervalMs() : SEND_AT_LEAST_EVERY_MS)) {
             sendContribution();
         }
     }

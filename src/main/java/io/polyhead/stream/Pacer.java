@@ -63,6 +63,10 @@ final class Pacer {
         long latest = Long.MIN_VALUE;
         long lastSeenMs;
         boolean catchingUp;
+        /** When the lane's next full batch ends (its last event's time); {@link Long#MAX_VALUE} when it has none. */
+        long next = Long.MAX_VALUE;
+        /** When its latest report arrived (remote lanes). */
+        long reportMs;
     }
 
     /** How often a lane reports its progress to other instances at most. */
@@ -118,6 +122,57 @@ final class Pacer {
         l.catchingUp = nowMs - timestamp > LIVE_WITHIN_MS;
     }
 
+    /** Notes when the lane's next full batch ends ({@link Long#MAX_VALUE}: it has none) ({@link #turn}). */
+    synchronized void next(String lane, long end) {
+        Lane l = lanes.get(lane);
+        if (l != null) {
+            l.next = end;
+        }
+    }
+
+    /**
+     * Whether {@code lane} may learn its batch ending at {@code end} now: no other lane, of this instance or of
+     * another whose report is at most {@value #CATCHING_UP_IDLE_MS} ms old, has a full batch that ends earlier
+     * (at the same time, the lane of the smaller name goes first). The replicas step the shared trunk in the
+     * order of their batches' times, each after the steps before it arrived, as one learner would, instead
+     * of each on a trunk that misses the other instance's latest steps; a lane that reports no full batch
+     * holds no one back. A lane's report follows its contribution on the sync topic (one partition, one
+     * producer), so a report saying its batch is past arrives after the step.
+     *
+     * <p>Why: an instance stepping a trunk that missed the other instance's latest one to five steps (what
+     * the round trip through the broker left) gave {@code sinusoid} on two instances 2.9x to 8.3x
+     * {@code evaluate}'s second-half loss ({@code bench e2e --instances 2}); without Kafka
+     * ({@link io.polyhead.eval.ReplicatedRun}), the other instance's steps one batch late gave 1.9x, on time 1.0x.
+     */
+    synchronized boolean turn(String lane, long end, long nowMs) {
+        for (Map.Entry<String, Lane> l : lanes.entrySet()) {
+            if (!l.getKey().equals(lane) && before(l.getKey(), l.getValue().next, lane, end)) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, Lane> r : remote.entrySet()) {
+            if (!lanes.containsKey(r.getKey()) && nowMs - r.getValue().reportMs < CATCHING_UP_IDLE_MS
+                    && before(r.getKey(), r.getValue().next, lane, end)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether another instance reported one of its lanes within {@value #CATCHING_UP_IDLE_MS} ms. */
+    synchronized boolean othersReporting(long nowMs) {
+        for (Lane r : remote.values()) {
+            if (nowMs - r.reportMs < CATCHING_UP_IDLE_MS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean before(String other, long otherEnd, String lane, long end) {
+        return otherEnd < end || (otherEnd == end && otherEnd != Long.MAX_VALUE && other.compareTo(lane) < 0);
+    }
+
     /** Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its timestamp. */
     synchronized boolean catchingUp(String lane) {
         Lane l = lanes.get(lane);
@@ -154,17 +209,21 @@ final class Pacer {
         if (l == null || l.latest == Long.MIN_VALUE) {
             return null;
         }
-        long[] last = reported.computeIfAbsent(lane, k -> new long[] {Long.MIN_VALUE, nowMs - REPORT_EVERY_MS});
-        if (last[0] == l.latest || nowMs - last[1] < REPORT_EVERY_MS) {
+        long[] last = reported.computeIfAbsent(lane,
+                k -> new long[] {Long.MIN_VALUE, nowMs - REPORT_EVERY_MS, Long.MAX_VALUE});
+        // A change of the next batch goes at once: another instance's replica may be waiting for it.
+        if (last[2] == l.next && (last[0] == l.latest || nowMs - last[1] < REPORT_EVERY_MS)) {
             return null;
         }
         last[0] = l.latest;
         last[1] = nowMs;
+        last[2] = l.next;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(origin);
             out.writeLong(l.latest);
             out.writeBoolean(l.catchingUp);
+            out.writeLong(l.next);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -189,7 +248,11 @@ final class Pacer {
             Lane l = new Lane();
             l.latest = in.readLong();
             l.catchingUp = in.readBoolean();
-            l.lastSeenMs = nowMs;
+            l.next = in.available() >= Long.BYTES ? in.readLong() : Long.MAX_VALUE;
+            l.reportMs = nowMs;
+            // A report that only says the next batch changed is no news of records seen.
+            Lane before = remote.get(lane);
+            l.lastSeenMs = before == null || l.latest != before.latest ? nowMs : before.lastSeenMs;
             remote.put(lane, l);
         } catch (IOException e) {
             // not a report of ours: leave it out

@@ -122,22 +122,33 @@ class SharedModelTest {
     }
 
     /**
-     * Four replicas on two instances (a contribution every 32 events per replica, delivered at once) learn
-     * nearly as four in one instance do, although each instance steps the trunk with an optimiser of its
-     * own. Measured: sinusoid second half 0.0616 against 0.0439 in one instance (1.40x), lowrank 0.348
-     * against 0.343. With each instance's trunk rate judged by its own steps alone (before the trunk's whole
-     * movement counted) the rates climbed higher and sinusoid was 0.1212 (2.76x); before the rate's streak
-     * boost the same comparison was 0.0677 against 0.0566 (1.20x) and 0.0911 (1.61x).
+     * Four replicas on two instances (a contribution after every batch, as the Kafka layer sends them, delivered
+     * before the other instance's next batch) learn exactly as four in one instance do: each instance takes over the other's
+     * optimiser state when it is newer ({@code ReplicaGroup#adoptNewer}). Before, each instance stepped the
+     * trunk with an optimiser of its own: sinusoid second half 0.0616 against 0.0439 in one instance (1.40x),
+     * lowrank 0.348 against 0.343. What lock-step spares the Kafka layer: the other instance's steps one batch
+     * late give sinusoid 0.0821 (1.87x).
      */
     @Test
     void fourReplicasOnTwoInstancesLearnAsFourInOne() {
-        Figures s1 = replicated(Generators.Name.SINUSOID, sinusoid(), 5, 4, 1, 32);
-        Figures s2 = replicated(Generators.Name.SINUSOID, sinusoid(), 5, 4, 2, 32);
-        assertTrue(s2.secondHalf() <= 1.60 * s1.secondHalf(), s2 + " vs one instance " + s1);
-        Figures l1 = replicated(Generators.Name.LOWRANK, lowrankBinary(), 50, 4, 1, 32);
-        Figures l2 = replicated(Generators.Name.LOWRANK, lowrankBinary(), 50, 4, 2, 32);
-        assertTrue(l2.secondHalf() <= 1.05 * l1.secondHalf(), l2 + " vs one instance " + l1);
-        System.out.printf("two instances: sinusoid %s (one instance %s), lowrank %s (one instance %s)%n", s2, s1, l2, l1);
+        Figures s1 = replicated(Generators.Name.SINUSOID, sinusoid(), 5, 4, 1, 1);
+        Figures s2 = replicated(Generators.Name.SINUSOID, sinusoid(), 5, 4, 2, 1);
+        assertEquals(s1.secondHalf(), s2.secondHalf(), 0, s2 + " vs one instance " + s1);
+        assertEquals(s1.lateFirst10(), s2.lateFirst10(), 0, s2 + " vs one instance " + s1);
+        ReplicatedRun late = new ReplicatedRun(LearnerConfig.defaults(), 4, 2, 1, new PrequentialMetrics(), null)
+                .withLateness(1);
+        io.polyhead.eval.gen.StreamGenerator g = Generators.create(Generators.Name.SINUSOID, sinusoid());
+        for (int i = 0; i < EVENTS; i++) {
+            late.offer(g.next());
+        }
+        late.flush();
+        assertTrue(late.metrics().secondHalfLoss() > 1.3 * s1.secondHalf(),
+                "one batch late: " + late.metrics().secondHalfLoss() + " vs on time " + s1);
+        Figures l1 = replicated(Generators.Name.LOWRANK, lowrankBinary(), 50, 4, 1, 1);
+        Figures l2 = replicated(Generators.Name.LOWRANK, lowrankBinary(), 50, 4, 2, 1);
+        assertEquals(l1.secondHalf(), l2.secondHalf(), 0, l2 + " vs one instance " + l1);
+        System.out.printf("two instances: sinusoid %s (one instance %s; one batch late %.4f), lowrank %s (one instance %s)%n",
+                s2, s1, late.metrics().secondHalfLoss(), l2, l1);
     }
 
     /** Every replica's trunk is the initial trunk plus the sum of all replicas' own steps, once all absorbed. */

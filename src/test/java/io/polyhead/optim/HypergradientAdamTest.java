@@ -185,6 +185,32 @@ class HypergradientAdamTest {
         assertTrue(laterUnclipped < 0.05 * laterSpiked, laterUnclipped + " vs " + laterSpiked);
     }
 
+    /** What another process takes over ({@code writeShared}) carries the streak too: the next steps are the same. */
+    @Test
+    void anotherProcessTakingTheSharedStateStepsOnAsTheOriginalWould() throws IOException {
+        Bowl bowl = new Bowl(6);
+        HypergradientAdam original = new HypergradientAdam(1e-4).withTrace(0.5).withRiseFactor(3).withStreakBoost(3);
+        double[] theta = bowl.start();
+        SplittableRandom noise = new SplittableRandom(17);
+        for (int t = 0; t < 40; t++) {
+            original.step(theta, bowl.gradient(theta));
+        }
+        HypergradientAdam other = new HypergradientAdam(1e-4).withTrace(0.5).withRiseFactor(3).withStreakBoost(3);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        original.writeShared(new DataOutputStream(bytes));
+        other.readShared(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        double[] a = theta.clone();
+        double[] b = theta.clone();
+        for (int t = 0; t < 50; t++) {
+            double[] g = bowl.noisyGradient(a, noise);
+            original.step(a, g);
+            other.step(b, g.clone(), 3); // others' steps in between: the taken state already holds them
+            assertArrayEquals(a, b, 0.0, "step " + t);
+            assertEquals(original.learningRate(), other.learningRate(), 0.0);
+        }
+        assertTrue(original.learningRate() > 1e-4, "the rate should have risen");
+    }
+
     @Test
     void stateRoundTripGivesIdenticalSubsequentSteps() throws IOException {
         Bowl bowl = new Bowl(6);

@@ -78,4 +78,64 @@ class PacerTest {
         here.remoteReport("pace/validate/0_3", new byte[] {1, 2}, NOW + 1_500);
         assertEquals(NOW - 3_000, here.watermark(NOW + 1_500), "a report that does not decode is left out");
     }
+
+    @Test
+    void aBatchGoesWhenNoOtherLaneHasAFullBatchEndingEarlier() {
+        Pacer p = new Pacer("learn", "me", null);
+        p.join("1_0", NOW);
+        p.join("1_1", NOW);
+        p.join("1_2", NOW);
+        assertTrue(p.turn("1_0", NOW - 5_000, NOW), "no other lane has a full batch");
+        p.next("1_1", NOW - 6_000);
+        assertFalse(p.turn("1_0", NOW - 5_000, NOW), "1_1's batch ends earlier: it goes first");
+        assertTrue(p.turn("1_1", NOW - 6_000, NOW));
+        p.next("1_0", NOW - 5_000);
+        p.next("1_1", NOW - 5_000);
+        assertTrue(p.turn("1_0", NOW - 5_000, NOW), "the same time: the smaller name goes first");
+        assertFalse(p.turn("1_1", NOW - 5_000, NOW));
+        p.next("1_0", Long.MAX_VALUE);
+        p.next("1_1", Long.MAX_VALUE);
+        p.next("1_2", Long.MAX_VALUE);
+        assertTrue(p.turn("1_0", Long.MAX_VALUE - 1, NOW), "lanes without a full batch hold no one back");
+        p.next("1_1", NOW - 9_000);
+        p.leave("1_1");
+        assertTrue(p.turn("1_0", NOW - 5_000, NOW), "a lane that left holds no one back");
+    }
+
+    @Test
+    void anotherInstancesNextBatchGoesOutAtOnceAndHoldsWhileItsReportsAreFresh() {
+        Pacer there = new Pacer("learn", "other", null);
+        there.join("1_3", NOW);
+        there.saw("1_3", NOW - 9_000, NOW);
+        assertNotNull(there.report("1_3", NOW));
+        there.next("1_3", NOW - 9_500);
+        byte[][] report = there.report("1_3", NOW + 1);
+        assertNotNull(report, "a new next batch is reported at once, within " + Pacer.REPORT_EVERY_MS + " ms of the last");
+        assertNull(there.report("1_3", NOW + 2), "unchanged: not sent again");
+
+        Pacer here = new Pacer("learn", "me", null);
+        here.join("1_0", NOW);
+        assertFalse(here.othersReporting(NOW));
+        here.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
+        assertTrue(here.othersReporting(NOW));
+        assertFalse(here.turn("1_0", NOW - 9_000, NOW + 10), "the other instance's batch ends earlier");
+        assertTrue(here.turn("1_0", NOW - 9_600, NOW + 10), "this one's ends earlier still");
+        assertTrue(here.turn("1_0", NOW - 9_000, NOW + Pacer.CATCHING_UP_IDLE_MS), "its reports stopped: it is gone");
+        assertFalse(here.othersReporting(NOW + Pacer.CATCHING_UP_IDLE_MS));
+
+        there.next("1_3", Long.MAX_VALUE);
+        byte[][] past = there.report("1_3", NOW + 3);
+        here.remoteReport(new String(past[0], StandardCharsets.UTF_8), past[1], NOW + 20);
+        assertTrue(here.turn("1_0", NOW - 9_000, NOW + 20), "its batch learned, it has none waiting");
+        here.saw("1_0", NOW - 1_000, NOW + Pacer.CATCHING_UP_IDLE_MS);
+        assertEquals(NOW - 9_000, here.watermark(NOW + Pacer.CATCHING_UP_IDLE_MS - 1));
+        assertEquals(NOW - 1_000, here.watermark(NOW + Pacer.CATCHING_UP_IDLE_MS + 1),
+                "a report of the next batch alone is no news of records seen: the lane idled as before");
+
+        Pacer owner = new Pacer("learn", "me", null);
+        owner.join("1_3", NOW);
+        owner.join("1_0", NOW);
+        owner.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
+        assertTrue(owner.turn("1_0", NOW - 9_000, NOW), "a lane owned here ignores an earlier owner's report of it");
+    }
 }
