@@ -107,9 +107,11 @@ public final class LayoutBench {
                 one.lateFirst10(), kafka.lateFirst10() / one.lateFirst10(), kafka.predictions(), kafka.seconds(),
                 kafka.eventsPerSecond(), kafka.versions(), kafka.drift())
                 + (kafka.order() == null ? "" : String.format(java.util.Locale.ROOT, "%n  its order replayed without Kafka, "
-                + "one replica per partition in one process: as learned (%d batches, median span %d stream events) "
+                + "one replica per partition in one process: as learned (%d batches, %d of them at a model version "
+                + "another batch had too, median span %d stream events) "
                 + "second half %.4f, late first 10 %.4f; the same partitions in the stream's order %.4f, %.4f",
-                kafka.order().batches(), kafka.order().medianSpan(), kafka.order().asLearned().secondHalf(),
+                kafka.order().batches(), kafka.order().sharedVersions(), kafka.order().medianSpan(),
+                kafka.order().asLearned().secondHalf(),
                 kafka.order().asLearned().lateFirst10(), kafka.order().streamOrder().secondHalf(),
                 kafka.order().streamOrder().lateFirst10()));
     }
@@ -344,8 +346,10 @@ public final class LayoutBench {
      * @param streamOrder   the same partitions in the stream's order
      * @param batches       the run's batches
      * @param medianSpan    the median distance in the stream between a batch's first and last event
+     * @param sharedVersions batches whose model version another batch (of another partition) had too: steps two
+     *                      replicas took at once, each without the other's (0 when the replicas took turns)
      */
-    public record OrderReplay(Figures asLearned, Figures streamOrder, int batches, int medianSpan) {
+    public record OrderReplay(Figures asLearned, Figures streamOrder, int batches, int medianSpan, int sharedVersions) {
     }
 
     /**
@@ -388,6 +392,11 @@ public final class LayoutBench {
             asLearned.learnAsOneBatch(batchPartition.get(key), batches.get(key));
         }
         asLearned.flush();
+        Map<String, Integer> perVersion = new HashMap<>();
+        for (String key : byVersion) {
+            perVersion.merge(key.substring(key.indexOf('/') + 1), 1, Integer::sum);
+        }
+        int shared = perVersion.values().stream().filter(n -> n > 1).mapToInt(Integer::intValue).sum();
         int size = Math.max(1, Math.round((float) predictions.size() / Math.max(1, batches.size())));
         List<Prediction> ordered = new ArrayList<>();
         io.polyhead.eval.ReplicatedRun inOrder = new io.polyhead.eval.ReplicatedRun(
@@ -397,6 +406,6 @@ public final class LayoutBench {
         inOrder.flush();
         return new OrderReplay(figures(events, learned, skip, Double.NaN, List.of(), 0),
                 figures(events, ordered, skip, Double.NaN, List.of(), 0), batches.size(),
-                spans.isEmpty() ? 0 : spans.get(spans.size() / 2));
+                spans.isEmpty() ? 0 : spans.get(spans.size() / 2), shared);
     }
 }

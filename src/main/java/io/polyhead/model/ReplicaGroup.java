@@ -10,6 +10,9 @@ import io.polyhead.optim.TrunkOptimizer;
  * one learner, as four Adam states each averaging a quarter of the gradients over four times as many of
  * the trunk's steps act as extra momentum; one optimiser for all gave 0.76x.
  *
+ * <p>Between processes the optimiser's state travels with the contributions ({@link OptimizerState}): a
+ * group takes another's over when it is newer ({@link #adoptNewer}).
+ *
  * <p>A replica learns under the group's lock: {@code synchronized (group) { absorb; learn; publish }}.
  */
 public final class ReplicaGroup {
@@ -123,8 +126,8 @@ public final class ReplicaGroup {
      * optimiser: the next step here goes on from the other's last step, as one optimiser stepping for every
      * process would. Measured with {@link io.polyhead.eval.ReplicatedRun} on {@code sinusoid} (60 tasks, 20k
      * events, 4 replicas on 2 instances, contributions on time): each process with its optimiser of its own
-     * gave 1.40x one learner's second-half loss, taking the latest state over 1.0x. Returns whether it took it;
-     * a state that does not read (another configuration) is left.
+     * gave 1.40x the second-half loss of the four replicas in one process, taking the latest state over the
+     * same loss exactly. Returns whether it took it; a state that does not read (another configuration) is left.
      */
     synchronized boolean adoptNewer(OptimizerState state) {
         if (state == null || optimizer == null || state.version() <= stateVersion) {

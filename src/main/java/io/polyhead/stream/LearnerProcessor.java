@@ -385,7 +385,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     /**
      * Learns the waiting events, oldest first, in batches: a full batch of events the other replicas of the
      * instance have reached in record time ({@link Pacer}); after the linger, the part of a batch they have
-     * reached; once {@link Pacer#overdue}, whatever waits.
+     * reached; once {@link Pacer#overdue}, whatever waits. Short of overdue, a batch also waits for its turn
+     * ({@link Pacer#turn}): until no other replica, here or on another instance, has a full batch ending
+     * earlier.
      * Under a backlog the stream tasks read equal numbers of records, but their partitions hold unequal shares of
      * the stream (20% and 30% with 60 tasks on 4 partitions), so without this one replica ran thousands of
      * events ahead of another in the stream (median 6,000 of 20,000 on {@code bench e2e --instances 1}).

@@ -15,7 +15,9 @@ import java.util.Map;
  * every lane that is still receiving has seen a record at least as late ({@link #watermark}), so that the
  * by-task topic, and so each learner, gets the events of all partitions in about the order they were
  * produced; in the learner stage ({@link LearnerProcessor}) a replica learns a batch once the other replicas
- * have reached its events' time, so that the replicas move through the stream together.
+ * have reached its events' time, so that the replicas move through the stream together, and only in its
+ * turn ({@link #turn}): the replicas of all instances step the shared trunk one batch at a time, in the
+ * order of the batches' times.
  *
  * <p>Why: a producer without keys writes runs of hundreds of events to one partition (the sticky
  * partitioner), the partitions are read at the pace of their fetches, and the validate tasks drifted
@@ -33,8 +35,9 @@ import java.util.Map;
  * its stage: order is improved, never waited for without end.
  *
  * <p>Other instances' lanes count too: each lane reports its progress on the sync topic (key
- * {@code pace/STAGE/LANE}, at most every {@value #REPORT_EVERY_MS} ms while it changes), and a report counts
- * as the remote lane seeing a record when it arrives. Without them two instances drifted a median 3,900
+ * {@code pace/STAGE/LANE}, at most every {@value #REPORT_EVERY_MS} ms while it changes, and at once when the
+ * time its next full batch ends changes), and a report of newer records counts as the remote lane seeing a
+ * record when it arrives. Without them two instances drifted a median 3,900
  * stream events apart on {@code bench e2e --instances 2}. A lane this instance owns itself ignores remote
  * reports of it (they are an earlier owner's). Shared by the instance's stream threads, so every method is
  * synchronised; one pacer per stage and topology, like the replica group.

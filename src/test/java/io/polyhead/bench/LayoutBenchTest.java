@@ -29,5 +29,14 @@ class LayoutBenchTest {
         assertEquals(one.secondHalf(), replay.asLearned().secondHalf(), 0);
         assertEquals(one.lateFirst10(), replay.asLearned().lateFirst10(), 0);
         assertEquals(one.secondHalf(), replay.streamOrder().secondHalf(), 0, "full batches in the stream's order: evaluate's");
+        assertEquals(0, replay.sharedVersions(), "one learner takes one step at a time");
+
+        // The same steps again on a second partition: every version is had by two batches.
+        List<Prediction> twice = new ArrayList<>(out);
+        twice.addAll(out);
+        List<Integer> partitions = new ArrayList<>(Collections.nCopies(out.size(), 0));
+        partitions.addAll(Collections.nCopies(out.size(), 1));
+        LayoutBench.OrderReplay doubled = LayoutBench.replay(events, twice, partitions, 2, 50);
+        assertEquals(2 * replay.batches(), doubled.sharedVersions());
     }
 }
