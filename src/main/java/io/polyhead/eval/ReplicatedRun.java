@@ -64,7 +64,7 @@ public final class ReplicatedRun implements EventDriver {
         }
         this.groups = new ReplicaGroup[instances];
         for (int i = 0; i < instances; i++) {
-            groups[i] = new ReplicaGroup().sharingOptimizer(instances > 1);
+            groups[i] = new ReplicaGroup();
         }
         if (syncEvery < 1) {
             throw new IllegalArgumentException("sync interval must be at least 1 event. Got: " + syncEvery);
@@ -182,12 +182,13 @@ public final class ReplicatedRun implements EventDriver {
         send(r, learners[r].publish(name(r)));
     }
 
-    /** Sends a replica's contribution to the other instances. */
-    private void send(int r, Contribution c) {
+    /** Sends a replica's contribution to the other instances, with its instance's optimiser state. */
+    private void send(int r, Contribution published) {
         sinceSync[r] = 0;
-        if (c == null) {
+        if (published == null || groups.length == 1) {
             return;
         }
+        Contribution c = groups[r % groups.length].withOptimizerState(published);
         for (int g = 0; g < groups.length; g++) {
             if (g != r % groups.length) {
                 if (lateBatches == 0) {

@@ -29,12 +29,17 @@ import java.util.Map;
  * @param heads         per head shape, established heads by task (at most {@code HeadPrior.MAX_TASKS})
  * @param startLosses   per task kind, the start-window losses of this replica's latest new tasks, oldest first
  * @param optimizer     the trunk optimiser's state of the replica's process right after the replica's latest
- *                      step, for other processes to go on from ({@link OptimizerState}); null while the process
- *                      knows of no other
+ *                      step, for other processes to go on from ({@link OptimizerState}); null in what stays in
+ *                      the process ({@link ReplicaGroup#withOptimizerState})
  */
 public record Contribution(String replica, String origin, long generation, long steps, float[] trunkDelta, Standardizer features,
         TargetScale labels, Map<String, Map<String, double[]>> heads, Map<TaskType, List<double[]>> startLosses,
         OptimizerState optimizer) {
+
+    /** This contribution with {@code state} as its optimiser state. */
+    public Contribution withOptimizer(OptimizerState state) {
+        return new Contribution(replica, origin, generation, steps, trunkDelta, features, labels, heads, startLosses, state);
+    }
 
     /** Whether every number in it is finite: one that is not is never absorbed. */
     public boolean finite() {

@@ -196,7 +196,7 @@ public final class MultiTaskLearner {
         Map<TaskType, List<double[]>> starts = new java.util.EnumMap<>(TaskType.class);
         latestStarts.forEach((type, q) -> starts.put(type, q.stream().map(TaskHead::startLosses).toList()));
         return new Contribution(replica, group.name(), share.generation, modelVersion, delta, share.ownFeatures.copy(),
-                share.ownLabels.copy(), established, starts, group.stateFor(version()));
+                share.ownLabels.copy(), established, starts, null);
     }
 
     /**

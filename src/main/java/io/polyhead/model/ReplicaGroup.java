@@ -92,25 +92,15 @@ public final class ReplicaGroup {
         stateVersion = Math.max(stateVersion, version);
     }
 
-    private boolean sharesOptimizer;
-
     /**
-     * Puts the optimiser's state in the group's contributions ({@link OptimizerState}), for other processes to
-     * step on from: for a group that may have other processes beside it (the Kafka layer's, whatever the number
-     * of instances, since one may join at any time). Off by default: a copy of the moments per batch that no one
-     * would read. Waiting until another process is heard of instead was not enough: the steps each took before
-     * hearing of the other put them on other paths from the start (0.065 against 0.044 in the measurement of
-     * {@link #adoptNewer}).
+     * {@code c} with the group's optimiser state as it stands now ({@link OptimizerState}, stamped with the model
+     * version after the group's optimiser last moved), for other processes to step on from: for what is sent
+     * to them, right after the replica's step (under the group's lock where several threads step). Only what
+     * leaves the process carries it: a copy of the moments costs about four trunks' worth of bytes.
      */
-    public synchronized ReplicaGroup sharingOptimizer(boolean on) {
-        sharesOptimizer = on;
-        return this;
-    }
-
-    /** The group's optimiser state for other processes, as of the model's {@code version}; null when not {@link #sharingOptimizer}. */
-    synchronized OptimizerState stateFor(long version) {
-        if (optimizer == null || !sharesOptimizer) {
-            return null;
+    public synchronized Contribution withOptimizerState(Contribution c) {
+        if (optimizer == null || c == null) {
+            return c;
         }
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
@@ -118,7 +108,7 @@ public final class ReplicaGroup {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new OptimizerState(version, bytes.toByteArray());
+        return c.withOptimizer(new OptimizerState(stateVersion, bytes.toByteArray()));
     }
 
     /**

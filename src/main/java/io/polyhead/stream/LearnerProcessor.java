@@ -497,12 +497,16 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
     }
 
-    /** Sends this replica's contribution as last published to the other instances ({@link SyncSender}). */
+    /**
+     * Sends this replica's contribution as last published, with the instance's optimiser state, to the other
+     * instances ({@link SyncSender}).
+     */
     private void sendContribution() {
         unsent = 0;
         lastSentMs = context.currentSystemTimeMs();
         if (sender != null && published != null) {
-            sender.send(published);
+            // With the instance's optimiser state as it is now: what another instance steps on from.
+            sender.send(group.withOptimizerState(published));
         }
     }
 

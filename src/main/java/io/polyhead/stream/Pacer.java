@@ -66,7 +66,7 @@ final class Pacer {
         long latest = Long.MIN_VALUE;
         long lastSeenMs;
         boolean catchingUp;
-        /** When the lane's next full batch ends (its last event's time); {@link Long#MAX_VALUE} when it has none. */
+        /** When the lane's next full batch ends (its latest record time); {@link Long#MAX_VALUE} when it has none. */
         long next = Long.MAX_VALUE;
         /** When its latest report arrived (remote lanes). */
         long reportMs;

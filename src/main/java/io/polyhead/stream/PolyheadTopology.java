@@ -84,7 +84,6 @@ public final class PolyheadTopology {
      */
     public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry,
             ReplicaGroup group, SyncSender sender, LearningWatch watch) {
-        group.sharingOptimizer(sender != null);
         Pacer validatePacer = new Pacer(VALIDATE, group.name(), sender);
         Pacer learnPacer = new Pacer(LEARN, group.name(), sender);
         Topology t = firstStage(options, registry, validatePacer);
