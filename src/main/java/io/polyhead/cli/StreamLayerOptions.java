@@ -34,7 +34,8 @@ final class StreamLayerOptions {
     @Option(names = "--sync-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0",
             description = "While other instances run, least time between two contributions a partition's replica "
                     + "of the shared model sends them through polyhead.trunk-sync: 0 after every batch, which keeps "
-                    + "them closest to one model; more saves bandwidth (about 4 bytes per trunk parameter each). "
+                    + "them closest to one model, and which taking turns between instances needs; more saves bandwidth "
+                    + "(about 36 bytes per trunk parameter each, the optimiser's state included). "
                     + "Within an instance replicas share after every batch (default ${DEFAULT-VALUE}).")
     Duration syncInterval;
 

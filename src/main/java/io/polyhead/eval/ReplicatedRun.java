@@ -141,7 +141,7 @@ public final class ReplicatedRun implements EventDriver {
         metrics.reject(rejection);
     }
 
-    /** Learns whatever every replica has waiting, then brings them all up to date. */
+    /** Delivers what is in flight, learns whatever every replica has waiting, then brings them all up to date. */
     @Override
     public void flush() {
         deliver(Long.MAX_VALUE);
@@ -153,6 +153,7 @@ public final class ReplicatedRun implements EventDriver {
         for (int r = 0; r < learners.length; r++) {
             publish(r);
         }
+        deliver(Long.MAX_VALUE);
         for (int r = 0; r < learners.length; r++) {
             learners[r].absorbIfChanged(name(r));
         }

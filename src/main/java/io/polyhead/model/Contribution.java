@@ -28,9 +28,9 @@ import java.util.Map;
  * @param labels        the moments of this replica's own regression labels
  * @param heads         per head shape, established heads by task (at most {@code HeadPrior.MAX_TASKS})
  * @param startLosses   per task kind, the start-window losses of this replica's latest new tasks, oldest first
- * @param optimizer     the trunk optimiser's state of the replica's process right after the replica's latest
- *                      step, for other processes to go on from ({@link OptimizerState}); null in what stays in
- *                      the process ({@link ReplicaGroup#withOptimizerState})
+ * @param optimizer     the trunk optimiser's state of the replica's process when the contribution was sent,
+ *                      for other processes to go on from ({@link OptimizerState}); null in what stays in the
+ *                      process ({@link ReplicaGroup#withOptimizerState})
  */
 public record Contribution(String replica, String origin, long generation, long steps, float[] trunkDelta, Standardizer features,
         TargetScale labels, Map<String, Map<String, double[]>> heads, Map<TaskType, List<double[]>> startLosses,

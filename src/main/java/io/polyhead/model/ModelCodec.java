@@ -30,7 +30,12 @@ import java.util.Set;
  */
 public final class ModelCodec {
     /** Version of the entries this code writes. */
-    public static final int ENTRY_VERSION = 7;
+    public static final int ENTRY_VERSION = 6;
+    /**
+     * Version of the contributions this code writes: 7 added the optimiser state. Apart from the store entries',
+     * so that the stores of a build that only changed contributions stay readable by the build before.
+     */
+    public static final int CONTRIBUTION_VERSION = 7;
 
     private ModelCodec() {
     }
@@ -101,7 +106,7 @@ public final class ModelCodec {
                         + learner.trunk().params().length);
             }
             System.arraycopy(params, 0, learner.trunk().params(), 0, params.length);
-            learner.trunkOptimizer().readState(in);
+            learner.restoreTrunkOptimizer(in);
             ReplicaShare share = learner.replicaShare();
             boolean stored = version >= 6 && in.readBoolean();
             if (stored) {
@@ -156,7 +161,7 @@ public final class ModelCodec {
         int size = 256 + 4 * c.trunkDelta().length + 16 * c.features().dimension()
                 + (c.optimizer() == null ? 0 : c.optimizer().bytes().length);
         return bytes(size, out -> {
-            out.writeInt(ENTRY_VERSION);
+            out.writeInt(CONTRIBUTION_VERSION);
             out.writeUTF(c.replica());
             out.writeUTF(c.origin());
             out.writeLong(c.generation());
@@ -199,7 +204,7 @@ public final class ModelCodec {
     /** Reads a contribution written by {@link #encodeContribution}. */
     public static Contribution decodeContribution(byte[] bytes) throws IOException {
         DataInputStream in = input(bytes);
-        int version = checkVersion(in, "contribution");
+        int version = checkVersion(in, "contribution", CONTRIBUTION_VERSION);
         String replica = in.readUTF();
         String origin = in.readUTF();
         long generation = in.readLong();
@@ -451,10 +456,13 @@ public final class ModelCodec {
     }
 
     private static int checkVersion(DataInputStream in, String what) throws IOException {
+        return checkVersion(in, what, ENTRY_VERSION);
+    }
+
+    private static int checkVersion(DataInputStream in, String what, int newest) throws IOException {
         int version = in.readInt();
-        if (version < 1 || version > ENTRY_VERSION) {
-            throw new IOException(what + " entry has format version " + version + "; this build reads 1 to "
-                    + ENTRY_VERSION);
+        if (version < 1 || version > newest) {
+            throw new IOException(what + " entry has format version " + version + "; this build reads 1 to " + newest);
         }
         return version;
     }

@@ -114,14 +114,7 @@ public final class MultiTaskLearner {
         this.inputDim = dim;
         this.scaler = new Standardizer(dim, config.standardize());
         this.trunk = new Trunk(dim, config.effectiveHidden(), config.dataType(), config.seed());
-        this.optimizer = switch (config.trunkOptimizer()) {
-            // With the meta-learner the trunk's rate adapts: hypergradient descent on Adam.
-            case ADAM -> config.meta() ? new HypergradientAdam(clamp(config.trunkRate(), TRUNK_MIN_RATE, TRUNK_MAX_RATE),
-                    TRUNK_HYPER_RATE, TRUNK_MIN_RATE, TRUNK_MAX_RATE,
-                    HypergradientAdam.DEFAULT_MAX_GRAD_NORM).withTrace(TRUNK_TRACE).withRiseFactor(TRUNK_RISE_FACTOR)
-                    .withStreakBoost(TRUNK_STREAK_BOOST) : new Adam(config.trunkRate());
-            case SGD -> new Sgd(config.trunkRate());
-        };
+        this.optimizer = newTrunkOptimizer();
         if (group != null) {
             optimizer = group.adopt(optimizer);
             startSharing();
@@ -210,7 +203,11 @@ public final class MultiTaskLearner {
         OptimizerState newest = null;
         for (Contribution c : latest) {
             OptimizerState s = c.optimizer();
-            if (s != null && !c.origin().equals(group.name()) && (newest == null || s.version() > newest.version())) {
+            // Only another process's, of a replica not this process's own (a restart's earlier self), and of a
+            // trunk of this one's shape (a state of another shape would not fit the moments).
+            if (s != null && !c.origin().equals(group.name()) && !group.isMember(c.replica())
+                    && c.trunkDelta().length == trunk.params().length
+                    && (newest == null || s.version() > newest.version())) {
                 newest = s;
             }
         }
@@ -276,6 +273,31 @@ public final class MultiTaskLearner {
     /** The trunk's optimiser, or null while the input dimension is unknown. */
     public TrunkOptimizer trunkOptimizer() {
         return optimizer;
+    }
+
+    private TrunkOptimizer newTrunkOptimizer() {
+        return switch (config.trunkOptimizer()) {
+            // With the meta-learner the trunk's rate adapts: hypergradient descent on Adam.
+            case ADAM -> config.meta() ? new HypergradientAdam(clamp(config.trunkRate(), TRUNK_MIN_RATE, TRUNK_MAX_RATE),
+                    TRUNK_HYPER_RATE, TRUNK_MIN_RATE, TRUNK_MAX_RATE,
+                    HypergradientAdam.DEFAULT_MAX_GRAD_NORM).withTrace(TRUNK_TRACE).withRiseFactor(TRUNK_RISE_FACTOR)
+                    .withStreakBoost(TRUNK_STREAK_BOOST) : new Adam(config.trunkRate());
+            case SGD -> new Sgd(config.trunkRate());
+        };
+    }
+
+    /**
+     * Reads the trunk optimiser's stored state ({@link TrunkOptimizer#writeState}) into the optimiser, unless it
+     * is a group's that already moved (another replica of the process stepped it, or it took another process's
+     * state): a partition that moves into a running process brings an older state, which must not replace the
+     * live one (the stored state is read all the same, and left).
+     */
+    void restoreTrunkOptimizer(java.io.DataInput in) throws java.io.IOException {
+        if (group != null && group.optimizerMoved()) {
+            newTrunkOptimizer().readState(in);
+        } else {
+            optimizer.readState(in);
+        }
     }
 
     /** The scale of all regression tasks' labels together. Never null. */

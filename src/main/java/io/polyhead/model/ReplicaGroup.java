@@ -87,6 +87,32 @@ public final class ReplicaGroup {
     /** The model's version after the group's optimiser last moved: a step here, or another process's state taken. */
     private long stateVersion = -1;
 
+    private final java.util.Set<String> members = new java.util.HashSet<>();
+
+    /**
+     * Notes that {@code replica} is one of the group's (a stream task opening its partition here), before it
+     * restores: what the board holds of it, say from before a restart, is this process's own past, and the
+     * optimiser state it carries is never taken as another process's ({@link #adoptNewer}).
+     */
+    public synchronized void member(String replica) {
+        members.add(replica);
+    }
+
+    /** Notes that {@code replica} left the group (its partition moved away or the process stops). */
+    public synchronized void left(String replica) {
+        members.remove(replica);
+    }
+
+    /** Whether {@code replica} is one of the group's ({@link #member}). */
+    synchronized boolean isMember(String replica) {
+        return members.contains(replica);
+    }
+
+    /** Whether the group's optimiser moved since the group began: a replica stepped it, or it took another's state. */
+    synchronized boolean optimizerMoved() {
+        return stateVersion >= 0;
+    }
+
     /** Notes that a replica of the group stepped the optimiser, leaving the model at {@code version}. */
     synchronized void stepped(long version) {
         stateVersion = Math.max(stateVersion, version);

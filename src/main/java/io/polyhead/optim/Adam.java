@@ -95,13 +95,37 @@ public final class Adam implements TrunkOptimizer {
 
     @Override
     public void readState(DataInput in) throws IOException {
-        steps = in.readLong();
+        restore(read(in));
+    }
+
+    /** Adam's state as written by {@link #writeState}, read and checked but not yet taken. */
+    record Saved(long steps, double[] m, double[] v) {
+    }
+
+    /**
+     * Reads what {@link #writeState} wrote and checks it (moments of one length, finite, second moments not
+     * negative) without changing this optimiser: a state that does not read leaves it as it was.
+     */
+    static Saved read(DataInput in) throws IOException {
+        long steps = in.readLong();
         double[] first = StateIO.readDoubles(in);
         double[] second = StateIO.readDoubles(in);
-        if (first.length != second.length) {
-            throw new IOException("corrupt Adam state: moments of lengths " + first.length + " and " + second.length);
+        if (first.length != second.length || steps < 0) {
+            throw new IOException("corrupt Adam state: moments of lengths " + first.length + " and " + second.length
+                    + " after " + steps + " steps");
         }
-        m = first.length == 0 ? null : first;
-        v = second.length == 0 ? null : second;
+        for (int i = 0; i < first.length; i++) {
+            if (!Double.isFinite(first[i]) || !Double.isFinite(second[i]) || second[i] < 0) {
+                throw new IOException("corrupt Adam state: moment " + i + " is " + first[i] + " / " + second[i]);
+            }
+        }
+        return new Saved(steps, first, second);
+    }
+
+    /** Takes a state {@link #read} read. */
+    void restore(Saved saved) {
+        steps = saved.steps();
+        m = saved.m().length == 0 ? null : saved.m();
+        v = saved.v().length == 0 ? null : saved.v();
     }
 }

@@ -324,28 +324,51 @@ public final class HypergradientAdam implements TrunkOptimizer {
 
     /**
      * Takes another process's state: the next step goes on from its last step, so nothing moved the parameters
-     * since that this optimiser's trace leaves out ({@code after} is forgotten).
+     * since that this optimiser's trace leaves out ({@code after} is forgotten). All of it is read and checked
+     * before any is taken: a state that does not read leaves this optimiser as it was.
      */
     @Override
     public void readShared(DataInput in) throws IOException {
-        readState(in);
-        streak = Math.max(0, in.readLong());
+        Saved saved = read(in);
+        long s = in.readLong();
+        take(saved);
+        streak = Math.max(0, s);
         after = null;
     }
 
     @Override
     public void readState(DataInput in) throws IOException {
-        adam.readState(in);
+        take(read(in));
+    }
+
+    /** Adam-HD's state as written by {@link #writeState}, read and checked but not yet taken. */
+    private record Saved(Adam.Saved adam, double rate, double[] direction, double[] trace) {
+    }
+
+    private static Saved read(DataInput in) throws IOException {
+        Adam.Saved adam = Adam.read(in);
         double r = in.readDouble();
         if (!(r > 0) || !Double.isFinite(r)) {
             throw new IOException("corrupt Adam-HD state: learning rate " + r);
         }
         double[] u = StateIO.readDoubles(in);
+        double[] e = StateIO.readDoubles(in);
+        for (double[] a : new double[][] {u, e}) {
+            for (double x : a) {
+                if (!Double.isFinite(x)) {
+                    throw new IOException("corrupt Adam-HD state: a step direction that is not finite");
+                }
+            }
+        }
+        return new Saved(adam, r, u, e);
+    }
+
+    private void take(Saved saved) {
+        adam.restore(saved.adam());
         // A rate saved under other bounds (an earlier build allowed up to 0.02) continues from the nearest
         // rate these bounds allow.
-        rate = Math.min(maxRate, Math.max(minRate, r));
-        direction = u.length == 0 ? null : u;
-        double[] e = StateIO.readDoubles(in);
-        trace = e.length == 0 ? null : e;
+        rate = Math.min(maxRate, Math.max(minRate, saved.rate()));
+        direction = saved.direction().length == 0 ? null : saved.direction();
+        trace = saved.trace().length == 0 ? null : saved.trace();
     }
 }

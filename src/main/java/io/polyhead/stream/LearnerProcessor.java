@@ -108,6 +108,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** This replica's contribution as last published: what it sends. */
     private Contribution published;
     private long lastSentMs;
+    /** Whether a batch was learned since the contribution last went out: progress reports wait for it ({@link #report}). */
+    private boolean stepUnsent;
     /**
      * The model is written after at most this many events too, whatever the interval: under a backlog 5 s can
      * be tens of thousands of events, each held in the pending store and learned again at a restore.
@@ -138,6 +140,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.headStore = context.getStateStore(PolyheadTopology.HEAD_STORE);
         this.pendingStore = context.getStateStore(PolyheadTopology.PENDING_STORE);
         this.replica = context.taskId().toString();
+        group.member(replica);
         pacer.join(replica, context.currentSystemTimeMs());
         restore();
         context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);
@@ -394,7 +397,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
      */
     private void learnWhatIsDue(long now) {
         noteNextBatch();
-        pacer.sendReport(replica, now);
+        report(now);
         long mark = pacer.watermark(now);
         while (!batch.isEmpty()) {
             long waited = now - arrivals.get(0);
@@ -416,6 +419,18 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             learnBatch(ready);
             // After the contribution (learnBatch sent it): others waiting for this batch may go on.
             noteNextBatch();
+            report(now);
+        }
+    }
+
+    /**
+     * Reports this replica's progress to the other instances ({@link Pacer#sendReport}), unless a step of its
+     * has not gone out yet (its contribution held back by {@code --sync-interval}, or while no other instance
+     * was heard of): a report must never say a batch is past before the step is on the sync topic, or another
+     * instance would take its turn on a trunk that misses it. The report goes with the contribution then.
+     */
+    private void report(long now) {
+        if (!stepUnsent) {
             pacer.sendReport(replica, now);
         }
     }
@@ -492,6 +507,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             pendingStore.put(BATCHES_KEY, Integer.toString(learnedBatches).getBytes(StandardCharsets.UTF_8));
         }
         boolean others = group.board().othersWithin(OTHERS_RECENT_NANOS) || pacer.othersReporting(now);
+        stepUnsent = true;
         if (now - lastSentMs >= (others ? options.syncIntervalMs() : SEND_AT_LEAST_EVERY_MS)) {
             sendContribution();
         }
@@ -507,6 +523,11 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (sender != null && published != null) {
             // With the instance's optimiser state as it is now: what another instance steps on from.
             sender.send(group.withOptimizerState(published));
+        }
+        if (stepUnsent) {
+            stepUnsent = false;
+            noteNextBatch();
+            pacer.sendReport(replica, lastSentMs);
         }
     }
 
@@ -567,6 +588,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         // Waiting events stay in the pending store; the next owner of this task learns them.
         LOG.debug("task {} closed: {} events waiting", replica, batch.size());
         pacer.leave(replica);
+        group.left(replica);
         group.noteWaiting(replica, 0);
         watch.replicaClosed(replica);
     }

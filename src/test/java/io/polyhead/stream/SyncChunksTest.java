@@ -75,6 +75,21 @@ class SyncChunksTest {
     }
 
     @Test
+    void aContributionOfTheFormatBeforeReadsWithoutState() throws IOException {
+        ReplicaGroup group = new ReplicaGroup("instance-a");
+        learnedContribution(group, 16);
+        Contribution local = group.board().latest().iterator().next();
+        byte[] now = io.polyhead.model.ModelCodec.encodeContribution(local);
+        // Format 6 ended where format 7's "no optimiser state" byte begins.
+        byte[] before = java.util.Arrays.copyOf(now, now.length - 1);
+        java.nio.ByteBuffer.wrap(before).putInt(0, 6);
+        Contribution back = io.polyhead.model.ModelCodec.decodeContribution(before);
+        assertNull(back.optimizer());
+        assertArrayEquals(local.trunkDelta(), back.trunkDelta());
+        assertEquals(local.steps(), back.steps());
+    }
+
+    @Test
     void whatStaysInTheProcessCarriesNoState() throws IOException {
         ReplicaGroup group = new ReplicaGroup("instance-a");
         Contribution c = learnedContribution(group, 16);
