@@ -320,7 +320,13 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     /** Writes the trunk entry and the key entries touched since the last write. */
     private void writeModel() {
-        StoreChunks.put(trunkStore, TRUNK_KEY, ModelCodec.encodeTrunk(learner));
+        byte[] trunkEntry;
+        synchronized (group) {
+            // The optimiser is the group's: another stream thread's replica may step it, or take another
+            // instance's state into it, while this one writes it.
+            trunkEntry = ModelCodec.encodeTrunk(learner);
+        }
+        StoreChunks.put(trunkStore, TRUNK_KEY, trunkEntry);
         for (String key : touchedSinceCheckpoint) {
             headStore.put(key, ModelCodec.encodeKey(learner, key));
         }

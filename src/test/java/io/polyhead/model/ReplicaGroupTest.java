@@ -76,4 +76,41 @@ class ReplicaGroupTest {
         group.left("1_0");
         assertFalse(group.isMember("1_0"));
     }
+
+    private static MultiTaskLearner learned(ReplicaGroup group, long streamSeed, int batches) {
+        MultiTaskLearner learner = new MultiTaskLearner(LearnerConfig.defaults().toBuilder().hidden(8, 8).build(), group);
+        io.polyhead.eval.gen.StreamGenerator gen = io.polyhead.eval.gen.Generators.create(
+                io.polyhead.eval.gen.Generators.Name.LOWRANK,
+                io.polyhead.eval.gen.GeneratorOptions.defaults().withTasks(4).withSeed(streamSeed));
+        for (int b = 0; b < batches; b++) {
+            java.util.List<io.polyhead.event.Event> batch = new java.util.ArrayList<>();
+            for (int k = 0; k < 32; k++) {
+                io.polyhead.event.Event e = gen.next();
+                if (learner.admit(e) == null) {
+                    batch.add(e);
+                }
+            }
+            learner.absorbIfChanged("r" + streamSeed);
+            learner.learn(batch);
+            learner.publish("r" + streamSeed);
+        }
+        return learner;
+    }
+
+    @Test
+    void aPartitionRestoredIntoARunningProcessLeavesItsLiveOptimiser() throws IOException {
+        byte[] stored = ModelCodec.encodeTrunk(learned(new ReplicaGroup("elsewhere"), 7, 3));
+        ReplicaGroup group = new ReplicaGroup("here");
+        MultiTaskLearner running = learned(group, 8, 5);
+        byte[] live = shared(running.trunkOptimizer());
+        MultiTaskLearner moved = new MultiTaskLearner(LearnerConfig.defaults().toBuilder().hidden(8, 8).build(), group);
+        ModelCodec.decodeTrunk(moved, stored);
+        assertArrayEquals(live, shared(running.trunkOptimizer()), "the live state stays");
+
+        ReplicaGroup fresh = new ReplicaGroup("starting");
+        MultiTaskLearner first = new MultiTaskLearner(LearnerConfig.defaults().toBuilder().hidden(8, 8).build(), fresh);
+        ModelCodec.decodeTrunk(first, stored);
+        assertFalse(Arrays.equals(live, shared(first.trunkOptimizer())));
+        assertTrue(first.trunkOptimizer().steps() > 0, "a process's first restored partition brings its state");
+    }
 }
