@@ -116,6 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         LiveView view = new LiveView();
         String runId = UUID.randomUUID().toString().substring(0, 8);
+        kafka.clientProperties(null); // a missing --kafka-config is named before the HTTP port is taken
         // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has printed the summary
         // and closed producer, learner and broker.
         try (GracefulStop ctrlC = new GracefulStop("polyhead-demo-shutdown", 60, () -> stopping.set(true));

@@ -60,6 +60,7 @@ public final class RunCommand implements Callable<Integer> {
         LearnerConfig config = learner.toConfig();
         StreamOptions base = stream.toStreamOptions(config.inputDim());
         long statusMs = statusEvery.toMillis();
+        kafka.clientProperties(null); // a missing --kafka-config is named before the HTTP port is taken
         CountDownLatch stop = new CountDownLatch(1);
         // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has closed everything.
         try (GracefulStop ctrlC = new GracefulStop("polyhead-shutdown", 60, stop::countDown);

@@ -75,6 +75,7 @@ class UserMistakesTest {
         "demo --sync-interval -5s               | 2 | Invalid value for option '--sync-interval': a duration may not be negative. Got: -5s",
         "run --status-every 10x                 | 2 | Invalid value for option '--status-every'",
         "run --kafka-config missing.properties  | 2 | --kafka-config missing.properties: no such file",
+        "demo --kafka-config missing.properties | 2 | --kafka-config missing.properties: no such file",
         "bench e2e --instances 1 --kafka-config missing.properties | 2 | --kafka-config missing.properties: no such file",
         "bench e2e --instances 1 -b 127.0.0.1:1 | 2 | -b is not used with --instances",
     })
