@@ -91,7 +91,8 @@ public final class TopicAdmin {
      * @return the report of {@link #apply}. Never null.
      * @throws TopicSetupException when a topic cannot be created, or when {@link TopicCatalog#EVENTS}
      *                             and {@link TopicCatalog#EVENTS_BY_TASK} have different live
-     *                             partition counts
+     *                             partition counts, or {@link TopicCatalog#TRUNK_SYNC} has more
+     *                             than one partition
      */
     public static TopicReport ensure(Admin admin, TopicCatalog catalog) throws InterruptedException {
         TopicReport report = apply(admin, catalog, false);
@@ -104,6 +105,15 @@ public final class TopicAdmin {
                         + "learner's input is co-partitioned with the events. Recreate "
                         + TopicCatalog.EVENTS_BY_TASK + " with " + events + " partitions once the learner has "
                         + "caught up (it holds only re-keyed copies of the events).");
+            }
+        }
+        if (catalog.contains(TopicCatalog.TRUNK_SYNC)) {
+            int sync = report.entry(TopicCatalog.TRUNK_SYNC).partitions();
+            if (sync != 1) {
+                throw new TopicSetupException(TopicCatalog.TRUNK_SYNC + " has " + sync + " partitions; it must have "
+                        + "1, because a contribution's chunks and the progress reports that follow it are read in "
+                        + "the order they were written. Delete it and start again (polyhead topics creates it with "
+                        + "1 partition); the replicas' next contributions fill it.");
             }
         }
         return report;

@@ -142,6 +142,21 @@ class TopicAdminIT {
     }
 
     @Test
+    void ensureRefusesASyncTopicOfMoreThanOnePartition() throws Exception {
+        // The real names, on a broker of its own: the class's broker holds them for the test above.
+        try (EmbeddedKafkaBroker own = EmbeddedKafkaBroker.builder().build()) {
+            own.start();
+            try (Admin ownAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, own.bootstrapServers()))) {
+                ownAdmin.createTopics(List.of(new NewTopic(TopicCatalog.TRUNK_SYNC, 3, (short) 1))).all().get();
+                TopicSetupException e = assertThrows(TopicSetupException.class,
+                        () -> TopicAdmin.ensure(ownAdmin, TopicCatalog.builtin()));
+                assertTrue(e.getMessage().startsWith("polyhead.trunk-sync has 3 partitions; it must have 1"),
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void ensurePassesWhenOnlyAConfigDiffers() throws Exception {
         TopicCatalog catalog = prefixed("cfg.", TopicCatalog.builtin());
         String dlq = "cfg." + TopicCatalog.DEAD_LETTERS;
