@@ -108,9 +108,11 @@ public final class LayoutBench {
                 kafka.eventsPerSecond(), kafka.versions(), kafka.drift())
                 + (kafka.order() == null ? "" : String.format(java.util.Locale.ROOT, "%n  its order replayed without Kafka, "
                 + "one replica per partition in one process: as learned (%d batches, %d of them at a model version "
-                + "another batch had too, median span %d stream events) "
+                + "another batch had too, median span %d stream events; %s) "
                 + "second half %.4f, late first 10 %.4f; the same partitions in the stream's order %.4f, %.4f",
                 kafka.order().batches(), kafka.order().sharedVersions(), kafka.order().medianSpan(),
+                kafka.order().departsAt() < 0 ? "every prediction the run's own"
+                        : "its predictions depart from the run's at batch " + (kafka.order().departsAt() + 1),
                 kafka.order().asLearned().secondHalf(),
                 kafka.order().asLearned().lateFirst10(), kafka.order().streamOrder().secondHalf(),
                 kafka.order().streamOrder().lateFirst10()));
@@ -166,6 +168,15 @@ public final class LayoutBench {
     /** As above, with {@code runArgs} added to every instance's {@code polyhead run} (say {@code --kafka-config F}). */
     public static Figures onKafka(Path dir, List<Event> events, int partitions, int instances, int skip,
             List<String> runArgs, Consumer<String> progress) throws Exception {
+        return onKafka(dir, events, partitions, instances, skip, runArgs, 0, progress);
+    }
+
+    /**
+     * As above, the events stamped {@code spacingMs} apart, the last one now (a stream that happened over time,
+     * read as a backlog); 0 stamps each as it is sent (all within a few hundred milliseconds).
+     */
+    public static Figures onKafka(Path dir, List<Event> events, int partitions, int instances, int skip,
+            List<String> runArgs, long spacingMs, Consumer<String> progress) throws Exception {
         Files.createDirectories(dir);
         try (io.polyhead.broker.EmbeddedKafkaBroker broker = io.polyhead.broker.EmbeddedKafkaBroker.builder()
                 .dataDir(dir.resolve("broker")).build()) {
@@ -187,7 +198,7 @@ public final class LayoutBench {
                 try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
                     consumer.poll(Duration.ofMillis(100));
                     long t0 = System.nanoTime();
-                    produce(bootstrap, events);
+                    produce(bootstrap, events, spacingMs);
                     List<Prediction> out = new ArrayList<>();
                     List<Integer> partitionOf = new ArrayList<>();
                     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -250,7 +261,7 @@ public final class LayoutBench {
         throw new IllegalStateException("the instances did not share the " + tasks + " stream tasks within 3 minutes");
     }
 
-    private static void produce(String bootstrap, List<Event> events) {
+    private static void produce(String bootstrap, List<Event> events, long spacingMs) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -258,8 +269,10 @@ public final class LayoutBench {
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (Event e : events) {
-                producer.send(new ProducerRecord<>(TopicCatalog.EVENTS, null, EventJson.toBytes(e)));
+            long first = System.currentTimeMillis() - spacingMs * (events.size() - 1);
+            for (int i = 0; i < events.size(); i++) {
+                Long stamp = spacingMs == 0 ? null : first + spacingMs * i;
+                producer.send(new ProducerRecord<>(TopicCatalog.EVENTS, null, stamp, null, EventJson.toBytes(events.get(i))));
             }
         }
     }
@@ -348,8 +361,12 @@ public final class LayoutBench {
      * @param medianSpan    the median distance in the stream between a batch's first and last event
      * @param sharedVersions batches whose model version another batch (of another partition) had too: steps two
      *                      replicas took at once, each without the other's (0 when the replicas took turns)
+     * @param departsAt     the first batch, in the order replayed, one of whose predictions differs from the run's
+     *                      (relative difference of the loss over 1e-6); -1 when none does: the run learned exactly
+     *                      as one process learning its batches in that order
      */
-    public record OrderReplay(Figures asLearned, Figures streamOrder, int batches, int medianSpan, int sharedVersions) {
+    public record OrderReplay(Figures asLearned, Figures streamOrder, int batches, int medianSpan, int sharedVersions,
+                              int departsAt) {
     }
 
     /**
@@ -392,6 +409,7 @@ public final class LayoutBench {
             asLearned.learnAsOneBatch(batchPartition.get(key), batches.get(key));
         }
         asLearned.flush();
+        int departsAt = departure(byVersion, batches, predictions, learned);
         Map<String, Integer> perVersion = new HashMap<>();
         for (String key : byVersion) {
             perVersion.merge(key.substring(key.indexOf('/') + 1), 1, Integer::sum);
@@ -406,6 +424,36 @@ public final class LayoutBench {
         inOrder.flush();
         return new OrderReplay(figures(events, learned, skip, Double.NaN, List.of(), 0),
                 figures(events, ordered, skip, Double.NaN, List.of(), 0), batches.size(),
-                spans.isEmpty() ? 0 : spans.get(spans.size() / 2), shared);
+                spans.isEmpty() ? 0 : spans.get(spans.size() / 2), shared, departsAt);
+    }
+
+    /** The first of the batches (in {@code order}) whose replayed losses differ from the run's; -1 when none. */
+    private static int departure(List<String> order, Map<String, List<Event>> batches, List<Prediction> run,
+            List<Prediction> replayed) {
+        Map<String, Double> replayLoss = new HashMap<>();
+        for (Prediction p : replayed) {
+            if (p.loss() != null) {
+                replayLoss.put(p.id(), p.loss());
+            }
+        }
+        Map<String, Double> runLoss = new HashMap<>();
+        for (Prediction p : run) {
+            if (p.loss() != null) {
+                runLoss.put(p.id(), p.loss());
+            }
+        }
+        for (int b = 0; b < order.size(); b++) {
+            for (Event e : batches.get(order.get(b))) {
+                Double a = runLoss.get(e.id());
+                Double r = replayLoss.get(e.id());
+                if (a != null && r != null && Math.abs(a - r) > 1e-6 * Math.max(1e-3, Math.abs(a) + Math.abs(r))) {
+                    return b;
+                }
+                if ((a == null) != (r == null)) {
+                    return b;
+                }
+            }
+        }
+        return -1;
     }
 }

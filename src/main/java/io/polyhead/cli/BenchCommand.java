@@ -184,7 +184,8 @@ public final class BenchCommand implements Runnable {
                 "",
                 "Examples:",
                 "  ./polyhead bench e2e --events 100000 --rate 5000",
-                "  ./polyhead bench e2e --instances 2"})
+                "  ./polyhead bench e2e --instances 2",
+                "  ./polyhead bench e2e --instances 2 --event-spacing 1"})
     static final class EndToEnd implements Callable<Integer> {
         /** Seconds of offered load before latencies count: the application's start (JIT, first transactions). */
         static final int WARMUP_SECONDS = 5;
@@ -209,6 +210,13 @@ public final class BenchCommand implements Runnable {
                         + "the throughput and latency benchmark (default ${DEFAULT-VALUE}).")
         int instances;
 
+        @Option(names = "--event-spacing", paramLabel = "MS", defaultValue = "0",
+                description = "With --instances: stamp the events MS milliseconds apart, the last one now, as a stream "
+                        + "that happened over time and is read as a backlog; 0 stamps each as it is sent, 20k events within "
+                        + "a few hundred milliseconds, so that record time orders them only to the millisecond (default "
+                        + "${DEFAULT-VALUE}).")
+        long eventSpacing;
+
         @picocli.CommandLine.Mixin
         KafkaOptions kafka;
 
@@ -218,6 +226,12 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             if (instances < 0) {
                 throw new UserErrors.UserError("--instances must be 0 or more. Got: " + instances);
+            }
+            if (eventSpacing < 0 || eventSpacing > 60_000) {
+                throw new UserErrors.UserError("--event-spacing must be 0 to 60000 milliseconds. Got: " + eventSpacing);
+            }
+            if (eventSpacing > 0 && instances == 0) {
+                throw new UserErrors.UserError("--event-spacing is used with --instances only");
             }
             PolyheadCli.announceLogFile(out, "Kafka's clients, the embedded broker");
             if (instances > 0) {
@@ -314,8 +328,9 @@ public final class BenchCommand implements Runnable {
         /** {@code --instances N}: both streams through N instances on 4 partitions, against evaluate. */
         private int layouts(java.util.List<String> runArgs) throws Exception {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("polyhead-bench-layout");
-            out.printf(Locale.ROOT, "%d partitions on %d instance%s (each its own JVM), embedded broker, OMP_NUM_THREADS=%s%n",
-                    partitions, instances, instances == 1 ? "" : "s", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+            out.printf(Locale.ROOT, "%d partitions on %d instance%s (each its own JVM), embedded broker, OMP_NUM_THREADS=%s, %s%n",
+                    partitions, instances, instances == 1 ? "" : "s", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                    eventSpacing == 0 ? "events stamped as sent" : "events stamped " + eventSpacing + " ms apart");
             for (io.polyhead.bench.LayoutBench.Stream stream : io.polyhead.bench.LayoutBench.Stream.values()) {
                 java.util.List<io.polyhead.event.Event> events = io.polyhead.bench.LayoutBench.events(stream);
                 // The first seed is the default one: its figures are evaluate's, the reference of the layouts.
@@ -324,7 +339,7 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "%s: %d events; %s ...%n", stream.name().toLowerCase(Locale.ROOT), events.size(),
                         spread.line());
                 var kafka = io.polyhead.bench.LayoutBench.onKafka(dir.resolve(stream.name().toLowerCase(Locale.ROOT)),
-                        events, partitions, instances, stream.lateAfter(), runArgs, out::println);
+                        events, partitions, instances, stream.lateAfter(), runArgs, eventSpacing, out::println);
                 out.printf(Locale.ROOT, "%s on %d instance%s: %s%n", stream.name().toLowerCase(Locale.ROOT), instances,
                         instances == 1 ? "" : "s", io.polyhead.bench.LayoutBench.describe(kafka, one));
             }

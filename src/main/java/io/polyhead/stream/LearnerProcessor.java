@@ -110,6 +110,16 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private long lastSentMs;
     /** Whether a batch was learned since the contribution last went out: progress reports wait for it ({@link #report}). */
     private boolean stepUnsent;
+    /** The end of the partial batch this replica claimed its turn for ({@link Pacer#turn}); MAX_VALUE for none. */
+    private long partialClaim = Long.MAX_VALUE;
+    /**
+     * When this replica last learned a batch (or began): the bound on waiting for the others
+     * ({@link Pacer#overdue}) counts from it or from the oldest event's arrival, whichever is later. From
+     * arrival alone, a backlog longer than the bound (20k events at 500 a second on two instances) made every
+     * event overdue for its last quarter, and the replicas stepped without turns: 14 to 26 of 628 steps taken
+     * twice, at the end of {@code bench e2e --instances 2}.
+     */
+    private long lastStepMs;
     /**
      * The model is written after at most this many events too, whatever the interval: under a backlog 5 s can
      * be tens of thousands of events, each held in the pending store and learned again at a restore.
@@ -142,6 +152,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.replica = context.taskId().toString();
         group.member(replica);
         pacer.join(replica, context.currentSystemTimeMs());
+        lastStepMs = context.currentSystemTimeMs();
         restore();
         context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);
         if (!options.taskTtl().isZero()) {
@@ -407,7 +418,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         long mark = pacer.watermark(now);
         while (!batch.isEmpty()) {
             long waited = now - arrivals.get(0);
-            boolean overdue = Pacer.overdue(arrivals.get(0), now, batch.size());
+            boolean overdue = Pacer.overdue(Math.max(arrivals.get(0), lastStepMs), now, batch.size());
             int ready = 0;
             while (ready < batch.size() && ready < learnerConfig.batchSize() && (overdue || recordTimes.get(ready) <= mark)) {
                 ready++;
@@ -418,10 +429,20 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             // others learned its few events the watermark had passed every second: 40% of the batches partial).
             boolean lingered = waited >= options.linger().toMillis() && (!pacer.catchingUp(replica)
                     || (waited >= BACKLOG_LINGER_MS && ready == batch.size()));
-            if (ready == 0 || (ready < learnerConfig.batchSize() && !lingered && !overdue)
-                    || (!overdue && !pacer.turn(replica, latestOf(ready), now))) {
+            if (ready == 0 || (ready < learnerConfig.batchSize() && !lingered && !overdue)) {
                 return;
             }
+            if (ready < learnerConfig.batchSize() && partialClaim != latestOf(ready)) {
+                // A partial batch claims its turn as a full one does, so that other instances hold theirs.
+                partialClaim = latestOf(ready);
+                noteNextBatch();
+                report(now);
+            }
+            if (!overdue && !pacer.turn(replica, latestOf(ready), now)) {
+                return;
+            }
+            partialClaim = Long.MAX_VALUE;
+            lastStepMs = now;
             learnBatch(ready);
             // After the contribution (learnBatch sent it): others waiting for this batch may go on.
             noteNextBatch();
@@ -444,7 +465,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** Tells the pacer when this replica's next full batch ends ({@link Pacer#turn}). */
     private void noteNextBatch() {
         int size = learnerConfig.batchSize();
-        pacer.next(replica, batch.size() >= size ? latestOf(size) : Long.MAX_VALUE);
+        pacer.next(replica, batch.size() >= size ? latestOf(size) : partialClaim);
     }
 
     /**
@@ -594,6 +615,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         // Waiting events stay in the pending store; the next owner of this task learns them.
         LOG.debug("task {} closed: {} events waiting", replica, batch.size());
         pacer.leave(replica);
+        pacer.sendLeft(replica);
         group.left(replica);
         group.noteWaiting(replica, 0);
         watch.replicaClosed(replica);

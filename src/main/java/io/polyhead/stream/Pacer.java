@@ -47,6 +47,12 @@ final class Pacer {
     static final long IDLE_MS = 100;
     /** A lane catching up on older records counts as idle only after this. */
     static final long CATCHING_UP_IDLE_MS = 1_000;
+    /**
+     * Another instance whose reports stopped for this long is taken to be gone: its lanes hold no turn. Longer
+     * than a slow step (the first batch of a process took 1.4 s, and with 1 s the other instance took its first
+     * turn at once) and shorter than a failover (15 to 18 s); a clean leave says so at once ({@link #sendLeft}).
+     */
+    static final long REMOTE_FRESH_MS = 5_000;
     /** A record that arrives within this of its timestamp is live; an older one is being caught up on. */
     static final long LIVE_WITHIN_MS = 250;
     /** An event waits for the other lanes at most this long (wall clock)... */
@@ -70,6 +76,8 @@ final class Pacer {
         long next = Long.MAX_VALUE;
         /** When its latest report arrived (remote lanes). */
         long reportMs;
+        /** The instance that reported it (remote lanes). */
+        String origin;
     }
 
     /** How often a lane reports its progress to other instances at most. */
@@ -83,16 +91,35 @@ final class Pacer {
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Map<String, Lane> remote = new HashMap<>();
     private final Map<String, long[]> reported = new HashMap<>();
+    /** Per lane, the claims and acknowledgements its last report carried ({@link #report}). */
+    private final Map<String, String> reportedView = new HashMap<>();
+    /** Per other instance, what its latest report said it knew of this one's lanes: their next batches' ends. */
+    private final Map<String, Map<String, Long>> acks = new HashMap<>();
+    /** How many lanes the stage has in all (its partitions); 0 when not known. */
+    private final int stageLanes;
+    /** The first record after this instance's lanes last changed: lanes not heard of may hold from then. */
+    private long unheardFromMs = Long.MIN_VALUE;
+
+    /** A pacer that does not know its stage's partition count: lanes it has not heard of never hold. */
+    Pacer(String stage, String origin, SyncSender sender) {
+        this(stage, origin, sender, 0);
+    }
 
     /**
-     * @param stage  which stage's lanes ("validate", "learn"): the reports of one stage pace that stage
-     * @param origin this instance (the replica group's name): its own reports, read back, are ignored
-     * @param sender   where this instance's lanes report their progress; null when it is alone
+     * @param stage      which stage's lanes ("validate", "learn"): the reports of one stage pace that stage
+     * @param origin     this instance (the replica group's name): its own reports, read back, are ignored
+     * @param sender     where this instance's lanes report their progress; null when it is alone
+     * @param stageLanes the stage's lanes in all (its topic's partitions), here and on other instances; 0 when
+     *                   not known ({@link #watermark})
      */
-    Pacer(String stage, String origin, SyncSender sender) {
+    Pacer(String stage, String origin, SyncSender sender, int stageLanes) {
+        if (stageLanes < 0) {
+            throw new IllegalArgumentException("lanes must be 0 or more. Got: " + stageLanes);
+        }
         this.stage = stage;
         this.origin = origin;
         this.sender = sender;
+        this.stageLanes = stageLanes;
     }
 
     /** Reports {@code lane}'s progress to the other instances when it has something new ({@link #report}). */
@@ -105,16 +132,48 @@ final class Pacer {
         }
     }
 
+    /**
+     * Tells the other instances that {@code lane} left this one (its partition moves, or the instance stops):
+     * they stop counting it at once instead of after {@value #REMOTE_FRESH_MS} ms.
+     */
+    void sendLeft(String lane) {
+        if (sender != null) {
+            byte[][] record = leftRecord(lane);
+            try {
+                sender.send(record[0], record[1]);
+            } catch (IllegalStateException closed) {
+                // the instance is stopping and its producer closed first: the others count the lane out later
+            }
+        }
+    }
+
+    /** The sync record that says {@code lane} left this instance: key and value. */
+    byte[][] leftRecord(String lane) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(origin);
+            out.writeLong(LEFT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new byte[][] {(REPORT_PREFIX + stage + "/" + lane).getBytes(StandardCharsets.UTF_8), bytes.toByteArray()};
+    }
+
+    /** The record time of a report that says its lane left. */
+    private static final long LEFT = Long.MIN_VALUE;
+
     /** A stream task starts reading its partition: its lane holds the others back until it sees a record or idles. */
     synchronized void join(String lane, long nowMs) {
         Lane l = new Lane();
         l.lastSeenMs = nowMs;
         lanes.put(lane, l);
+        unheardFromMs = Long.MIN_VALUE;
     }
 
     /** A stream task closes (its partition moves or the instance stops). */
     synchronized void leave(String lane) {
         lanes.remove(lane);
+        unheardFromMs = Long.MIN_VALUE;
     }
 
     /** A lane saw a record stamped {@code timestamp}. */
@@ -123,6 +182,9 @@ final class Pacer {
         l.latest = Math.max(l.latest, timestamp);
         l.lastSeenMs = nowMs;
         l.catchingUp = nowMs - timestamp > LIVE_WITHIN_MS;
+        if (unheardFromMs == Long.MIN_VALUE) {
+            unheardFromMs = nowMs;
+        }
     }
 
     /** Notes when the lane's next full batch ends ({@link Long#MAX_VALUE}: it has none) ({@link #turn}). */
@@ -135,12 +197,20 @@ final class Pacer {
 
     /**
      * Whether {@code lane} may learn its batch ending at {@code end} now: no other lane, of this instance or of
-     * another whose report is at most {@value #CATCHING_UP_IDLE_MS} ms old, has a full batch that ends earlier
+     * another whose report is at most {@value #REMOTE_FRESH_MS} ms old, has a full batch that ends earlier
      * (at the same time, the lane of the smaller name goes first). The replicas step the shared trunk in the
      * order of their batches' times, each after the steps before it arrived, as one learner would, instead
      * of each on a trunk that misses the other instance's latest steps; a lane that reports no full batch
      * holds no one back. A lane's report follows its contribution on the sync topic (one partition, one
      * producer), so a report saying its batch is past arrives after the step.
+     *
+     * <p>The batch the lane's reports claim ({@link #next}) also waits until every other instance taking part
+     * has acknowledged it: each report carries the next batch of every lane of its instance and the ends it
+     * knows of the other instances' lanes. Without that, two instances whose batches filled within one round
+     * trip through the broker each saw the other with none and stepped at once (on {@code bench e2e
+     * --instances 2}, {@code sinusoid}: 4 to 24 of 628 steps taken twice). A partial batch (the linger of a
+     * live stream, the end of a backlog) is claimed the same way before it goes ({@link LearnerProcessor}), at
+     * the cost of a round trip while another instance takes part; one overdue goes whatever the others do.
      *
      * <p>Why: an instance stepping a trunk that missed the other instance's latest one to five steps (what
      * the round trip through the broker left) gave {@code sinusoid} on two instances 2.9x to 8.3x
@@ -153,19 +223,37 @@ final class Pacer {
                 return false;
             }
         }
+        java.util.Set<String> taking = new java.util.HashSet<>();
         for (Map.Entry<String, Lane> r : remote.entrySet()) {
-            if (!lanes.containsKey(r.getKey()) && nowMs - r.getValue().reportMs < CATCHING_UP_IDLE_MS
-                    && before(r.getKey(), r.getValue().next, lane, end)) {
-                return false;
+            if (!lanes.containsKey(r.getKey()) && nowMs - r.getValue().reportMs < REMOTE_FRESH_MS) {
+                if (before(r.getKey(), r.getValue().next, lane, end)) {
+                    return false;
+                }
+                if (r.getValue().origin != null) {
+                    taking.add(r.getValue().origin);
+                }
+            }
+        }
+        Lane own = lanes.get(lane);
+        if (own != null && own.next == end) {
+            for (String other : taking) {
+                // It must know of a batch of this lane ending no later: then it holds every batch of its own that
+                // ends after, until this lane's next report (which comes after this step). One it knew only as
+                // without a batch could take its own turn at once.
+                Map<String, Long> seen = acks.get(other);
+                Long known = seen == null ? null : seen.get(lane);
+                if (seen != null && (known == null || known > end)) {
+                    return false;
+                }
             }
         }
         return true;
     }
 
-    /** Whether another instance reported one of its lanes within {@value #CATCHING_UP_IDLE_MS} ms. */
+    /** Whether another instance reported one of its lanes within {@value #REMOTE_FRESH_MS} ms. */
     synchronized boolean othersReporting(long nowMs) {
         for (Lane r : remote.values()) {
-            if (nowMs - r.reportMs < CATCHING_UP_IDLE_MS) {
+            if (nowMs - r.reportMs < REMOTE_FRESH_MS) {
                 return true;
             }
         }
@@ -185,8 +273,16 @@ final class Pacer {
     /**
      * The time up to which every lane still receiving has seen its records: an event stamped no later may
      * go on. {@link Long#MAX_VALUE} when every lane is idle.
+     *
+     * <p>A lane of the stage that is neither this instance's nor reported by another holds the others as one
+     * that saw nothing yet, for as long as a lane idles ({@value #IDLE_MS} ms, or {@value #CATCHING_UP_IDLE_MS}
+     * ms while a lane here catches up) from the first record after this instance's lanes changed: another
+     * instance's lanes are heard of only once their first records were reported.
      */
     synchronized long watermark(long nowMs) {
+        if (unheard(nowMs)) {
+            return Long.MIN_VALUE;
+        }
         long mark = Long.MAX_VALUE;
         for (Lane l : lanes.values()) {
             mark = receiving(l, nowMs) ? Math.min(mark, l.latest) : mark;
@@ -197,6 +293,19 @@ final class Pacer {
             }
         }
         return mark;
+    }
+
+    private boolean unheard(long nowMs) {
+        if (stageLanes == 0 || unheardFromMs == Long.MIN_VALUE) {
+            return false;
+        }
+        java.util.Set<String> heard = new java.util.HashSet<>(lanes.keySet());
+        heard.addAll(remote.keySet());
+        if (heard.size() >= stageLanes) {
+            return false;
+        }
+        boolean catchingUp = lanes.values().stream().anyMatch(l -> l.catchingUp);
+        return nowMs - unheardFromMs < (catchingUp ? CATCHING_UP_IDLE_MS : IDLE_MS);
     }
 
     private static boolean receiving(Lane l, long nowMs) {
@@ -214,23 +323,56 @@ final class Pacer {
         }
         long[] last = reported.computeIfAbsent(lane,
                 k -> new long[] {Long.MIN_VALUE, nowMs - REPORT_EVERY_MS, Long.MAX_VALUE});
-        // A change of the next batch goes at once: another instance's replica may be waiting for it.
-        if (last[2] == l.next && (last[0] == l.latest || nowMs - last[1] < REPORT_EVERY_MS)) {
+        Map<String, Long> claims = new java.util.TreeMap<>();
+        lanes.forEach((name, own) -> claims.put(name, own.next));
+        Map<String, Long> seen = new java.util.TreeMap<>();
+        remote.forEach((name, r) -> {
+            if (!lanes.containsKey(name)) {
+                seen.put(name, r.next);
+            }
+        });
+        String view = claims + "/" + seen;
+        // A change of a next batch goes at once, this instance's or one it acknowledges: another instance's
+        // replica may be waiting for it.
+        if (view.equals(reportedView.get(lane)) && (last[0] == l.latest || nowMs - last[1] < REPORT_EVERY_MS)) {
             return null;
         }
         last[0] = l.latest;
         last[1] = nowMs;
         last[2] = l.next;
+        reportedView.put(lane, view);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(origin);
             out.writeLong(l.latest);
             out.writeBoolean(l.catchingUp);
             out.writeLong(l.next);
+            writeEnds(out, claims);
+            writeEnds(out, seen);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new byte[][] {(REPORT_PREFIX + stage + "/" + lane).getBytes(StandardCharsets.UTF_8), bytes.toByteArray()};
+    }
+
+    private static void writeEnds(DataOutputStream out, Map<String, Long> ends) throws IOException {
+        out.writeInt(ends.size());
+        for (Map.Entry<String, Long> e : ends.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static Map<String, Long> readEnds(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 100_000) {
+            throw new IOException("not a count of lanes: " + n);
+        }
+        Map<String, Long> ends = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            ends.put(in.readUTF(), in.readLong());
+        }
+        return ends;
     }
 
     /** Whether a sync topic key is a progress report of this stage. */
@@ -245,18 +387,41 @@ final class Pacer {
     synchronized void remoteReport(String key, byte[] value, long nowMs) {
         String lane = key.substring((REPORT_PREFIX + stage + "/").length());
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value))) {
-            if (in.readUTF().equals(origin)) {
+            String from = in.readUTF();
+            if (from.equals(origin)) {
                 return;
             }
             Lane l = new Lane();
+            l.origin = from;
             l.latest = in.readLong();
+            if (l.latest == LEFT) {
+                Lane was = remote.get(lane);
+                if (was != null && from.equals(was.origin)) {
+                    remote.remove(lane);
+                }
+                return;
+            }
             l.catchingUp = in.readBoolean();
             l.next = in.available() >= Long.BYTES ? in.readLong() : Long.MAX_VALUE;
+            // Claims and acknowledgements: the next batch of every lane of that instance, and what it knew of
+            // this instance's (an earlier build's report has neither, and asks for no acknowledgement).
+            Map<String, Long> claims = in.available() > 0 ? readEnds(in) : Map.of();
+            Map<String, Long> seen = in.available() > 0 ? readEnds(in) : null;
             l.reportMs = nowMs;
             // A report that only says the next batch changed is no news of records seen.
             Lane before = remote.get(lane);
             l.lastSeenMs = before == null || l.latest != before.latest ? nowMs : before.lastSeenMs;
             remote.put(lane, l);
+            for (Map.Entry<String, Long> c : claims.entrySet()) {
+                Lane sibling = remote.get(c.getKey());
+                if (sibling != null && from.equals(sibling.origin) && !c.getKey().equals(lane)) {
+                    sibling.next = c.getValue();
+                    sibling.reportMs = nowMs;
+                }
+            }
+            if (seen != null) {
+                acks.put(from, seen);
+            }
         } catch (IOException e) {
             // not a report of ours: leave it out
         }

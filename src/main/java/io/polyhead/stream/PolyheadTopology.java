@@ -84,8 +84,8 @@ public final class PolyheadTopology {
      */
     public static Topology build(LearnerConfig learner, StreamOptions options, MeterRegistry registry,
             ReplicaGroup group, SyncSender sender, LearningWatch watch) {
-        Pacer validatePacer = new Pacer(VALIDATE, group.name(), sender);
-        Pacer learnPacer = new Pacer(LEARN, group.name(), sender);
+        Pacer validatePacer = new Pacer(VALIDATE, group.name(), sender, options.partitions());
+        Pacer learnPacer = new Pacer(LEARN, group.name(), sender, options.partitions());
         Topology t = firstStage(options, registry, validatePacer);
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer des = new ByteArrayDeserializer();

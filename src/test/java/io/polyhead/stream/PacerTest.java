@@ -120,8 +120,9 @@ class PacerTest {
         assertTrue(here.othersReporting(NOW));
         assertFalse(here.turn("1_0", NOW - 9_000, NOW + 10), "the other instance's batch ends earlier");
         assertTrue(here.turn("1_0", NOW - 9_600, NOW + 10), "this one's ends earlier still");
-        assertTrue(here.turn("1_0", NOW - 9_000, NOW + Pacer.CATCHING_UP_IDLE_MS), "its reports stopped: it is gone");
-        assertFalse(here.othersReporting(NOW + Pacer.CATCHING_UP_IDLE_MS));
+        assertFalse(here.turn("1_0", NOW - 9_000, NOW + Pacer.CATCHING_UP_IDLE_MS), "a slow step is not a departure");
+        assertTrue(here.turn("1_0", NOW - 9_000, NOW + Pacer.REMOTE_FRESH_MS), "its reports stopped: it is gone");
+        assertFalse(here.othersReporting(NOW + Pacer.REMOTE_FRESH_MS));
 
         there.next("1_3", Long.MAX_VALUE);
         byte[][] past = there.report("1_3", NOW + 3);
@@ -137,5 +138,91 @@ class PacerTest {
         owner.join("1_0", NOW);
         owner.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
         assertTrue(owner.turn("1_0", NOW - 9_000, NOW), "a lane owned here ignores an earlier owner's report of it");
+    }
+
+    @Test
+    void lanesNotHeardOfHoldTheFirstRecordsForAsLongAsALaneIdles() {
+        Pacer here = new Pacer("learn", "me", null, 4);
+        here.join("1_0", NOW);
+        here.join("1_2", NOW);
+        long t = NOW + 5_000; // the first records come well after the lanes joined
+        here.saw("1_0", t - 10, t);
+        here.saw("1_2", t - 10, t);
+        assertEquals(Long.MIN_VALUE, here.watermark(t + Pacer.IDLE_MS - 1), "1_1 and 1_3 are another instance's, not heard of yet");
+        here.saw("1_0", t + 50, t + 60);
+        here.saw("1_2", t + 40, t + 60);
+        assertEquals(t + 40, here.watermark(t + Pacer.IDLE_MS + 1), "no longer than a lane idles: then the lanes here count alone");
+
+        Pacer there = new Pacer("learn", "other", null, 4);
+        there.saw("1_1", t - 20, t);
+        there.saw("1_3", t - 30, t);
+        Pacer heard = new Pacer("learn", "me", null, 4);
+        heard.join("1_0", NOW);
+        heard.join("1_2", NOW);
+        heard.saw("1_0", t - 10, t);
+        heard.saw("1_2", t - 10, t);
+        deliver(there, heard, "1_1", t + 1);
+        assertEquals(Long.MIN_VALUE, heard.watermark(t + 2), "three of four heard of");
+        deliver(there, heard, "1_3", t + 2);
+        assertEquals(t - 30, heard.watermark(t + 3), "all heard of: the slowest lane's time");
+
+        Pacer alone = new Pacer("learn", "me", null, 2);
+        alone.join("1_0", NOW);
+        alone.join("1_1", NOW);
+        alone.saw("1_0", t - 10, t);
+        alone.saw("1_1", t - 15, t);
+        assertEquals(t - 15, alone.watermark(t), "every lane is here: nothing to wait for");
+        alone.leave("1_1"); // a rebalance moves a partition away: its new owner is not heard of yet
+        alone.saw("1_0", t - 5, t + 10);
+        assertEquals(Long.MIN_VALUE, alone.watermark(t + 10 + Pacer.IDLE_MS - 1));
+        alone.saw("1_0", t + 60, t + 70);
+        assertEquals(t + 60, alone.watermark(t + 10 + Pacer.IDLE_MS + 1));
+    }
+
+    @Test
+    void aBatchWaitsUntilTheOtherInstanceKnowsOfIt() {
+        Pacer a = new Pacer("learn", "a", null);
+        Pacer b = new Pacer("learn", "b", null);
+        a.join("1_0", NOW);
+        b.join("1_1", NOW);
+        a.saw("1_0", NOW - 5_000, NOW);
+        b.saw("1_1", NOW - 5_000, NOW);
+        deliver(b, a, "1_1", NOW);
+        deliver(a, b, "1_0", NOW);
+        // Both batches fill within one round trip: neither knows of the other's yet.
+        a.next("1_0", NOW - 4_000);
+        b.next("1_1", NOW - 4_100);
+        assertFalse(a.turn("1_0", NOW - 4_000, NOW + 1), "b does not know of a's batch");
+        assertFalse(b.turn("1_1", NOW - 4_100, NOW + 1), "a does not know of b's batch");
+        deliver(a, b, "1_0", NOW + 2);
+        deliver(b, a, "1_1", NOW + 3);
+        assertFalse(a.turn("1_0", NOW - 4_000, NOW + 4), "b knows of it, but b's batch ends earlier");
+        deliver(a, b, "1_0", NOW + 5); // a knows of b's batch now, and says so
+        assertTrue(b.turn("1_1", NOW - 4_100, NOW + 6));
+        b.next("1_1", Long.MAX_VALUE); // b learned it (its contribution goes before the report)
+        deliver(b, a, "1_1", NOW + 7);
+        assertTrue(a.turn("1_0", NOW - 4_000, NOW + 8));
+        a.next("1_0", NOW - 3_000); // a learned it; its next batch ends later
+        assertTrue(a.turn("1_0", NOW - 3_000, NOW + 9),
+                "b knows of a batch of a's ending earlier: it holds its own batches until a's next report");
+        a.next("1_0", NOW - 4_500); // record times within a partition need not grow: this batch ends before b's knowledge
+        assertFalse(a.turn("1_0", NOW - 4_500, NOW + 10), "b could take a turn before it");
+        assertTrue(a.turn("1_0", NOW - 4_500, NOW + 7 + Pacer.REMOTE_FRESH_MS), "b's reports stopped: it is gone");
+
+        b.next("1_1", NOW - 2_000);
+        deliver(b, a, "1_1", NOW + 11);
+        b.leave("1_1");
+        byte[][] left = b.leftRecord("1_1");
+        assertFalse(a.turn("1_0", NOW - 1_000, NOW + 12), "b's batch ends earlier");
+        a.remoteReport(new String(left[0], StandardCharsets.UTF_8), left[1], NOW + 12);
+        assertTrue(a.turn("1_0", NOW - 1_000, NOW + 12), "b's lane left it: it holds no one back");
+        assertFalse(a.othersReporting(NOW + 12));
+    }
+
+    /** The report of {@code lane} that {@code from} sends at {@code nowMs}, read by {@code to} at once. */
+    private static void deliver(Pacer from, Pacer to, String lane, long nowMs) {
+        byte[][] r = from.report(lane, nowMs);
+        assertNotNull(r, "something new to report");
+        to.remoteReport(new String(r[0], StandardCharsets.UTF_8), r[1], nowMs);
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * One shared model whatever the layout: the shared-model issue's {@code lowrank} binary stream (100 tasks,
  * 20k events, produced without keys) through {@code polyhead run} with 1 partition, with 4 partitions on one
  * instance and with 4 partitions on two (each its own JVM), against {@code evaluate}'s one learner on the
- * same events: the prequential loss over the second half and the late tasks' first-10 loss are within 10%.
+ * same events: the prequential loss over the second half and the late tasks' first-10 loss are within 10%,
+ * no two steps were taken at once, and the run's batches replayed in one process give its own predictions.
  *
  * <p>Measured (this machine, trunk 128-128), second half: 1 partition 1.012x, 1.036x, 1.041x; 4 partitions
  * on one instance 0.989x-1.019x over six runs, on two 0.985x-1.042x over eleven, since the replicas take
@@ -43,5 +44,9 @@ class SharedModelIT {
         assertEquals(events.size(), kafka.predictions(), figures);
         assertTrue(kafka.secondHalf() <= 1.10 * one.secondHalf(), figures);
         assertTrue(kafka.lateFirst10() <= 1.10 * one.lateFirst10(), figures);
+        // The replicas took turns, and each step saw every step before it, on any layout: replayed in one
+        // process in the order of their model versions, the run's batches give the run's own predictions.
+        assertEquals(0, kafka.order().sharedVersions(), figures);
+        assertEquals(-1, kafka.order().departsAt(), figures);
     }
 }
