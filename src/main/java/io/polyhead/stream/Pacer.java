@@ -205,12 +205,17 @@ final class Pacer {
      * producer), so a report saying its batch is past arrives after the step.
      *
      * <p>The batch the lane's reports claim ({@link #next}) also waits until every other instance taking part
-     * has acknowledged it: each report carries the next batch of every lane of its instance and the ends it
-     * knows of the other instances' lanes. Without that, two instances whose batches filled within one round
-     * trip through the broker each saw the other with none and stepped at once (on {@code bench e2e
-     * --instances 2}, {@code sinusoid}: 4 to 24 of 628 steps taken twice). A partial batch (the linger of a
-     * live stream, the end of a backlog) is claimed the same way before it goes ({@link LearnerProcessor}), at
-     * the cost of a round trip while another instance takes part; one overdue goes whatever the others do.
+     * (reporting within {@value #REMOTE_FRESH_MS} ms) knows of a batch of this lane that ends no later: each
+     * report carries the next batch of every lane of its instance and the ends it knows of the other
+     * instances' lanes, and an instance that knows of such a batch holds its own batches that end after it
+     * until this lane's next report, which comes after the step. Without that, two instances whose batches
+     * filled within one round trip through the broker each saw the other with none and stepped at once (on
+     * {@code bench e2e --instances 2}, {@code sinusoid}: one or two pairs of steps taken at once among the
+     * first five). A
+     * partial batch (the linger of a live stream, the end of a backlog) is claimed the same way before it
+     * goes ({@link LearnerProcessor}), at the cost of a round trip while another instance takes part; one
+     * overdue goes whatever the others do. Reports of an instance before this build carry no claims: they ask
+     * for nothing.
      *
      * <p>Why: an instance stepping a trunk that missed the other instance's latest one to five steps (what
      * the round trip through the broker left) gave {@code sinusoid} on two instances 2.9x to 8.3x
@@ -322,7 +327,7 @@ final class Pacer {
             return null;
         }
         long[] last = reported.computeIfAbsent(lane,
-                k -> new long[] {Long.MIN_VALUE, nowMs - REPORT_EVERY_MS, Long.MAX_VALUE});
+                k -> new long[] {Long.MIN_VALUE, nowMs - REPORT_EVERY_MS});
         Map<String, Long> claims = new java.util.TreeMap<>();
         lanes.forEach((name, own) -> claims.put(name, own.next));
         Map<String, Long> seen = new java.util.TreeMap<>();
@@ -339,7 +344,6 @@ final class Pacer {
         }
         last[0] = l.latest;
         last[1] = nowMs;
-        last[2] = l.next;
         reportedView.put(lane, view);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
