@@ -163,4 +163,61 @@ class LearnerProcessorRestoreTest {
         assertNotNull(StoreChunks.get(trunk(context), LearnerProcessor.TRUNK_KEY), "written after 10,000 events");
         assertEquals("0", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void eventsWaitInRecordTimeOrderInTheStoreTooAndALearnedPrefixIsNeverMoved() throws Exception {
+        MockProcessorContext<byte[], byte[]> context = contextWithStores();
+        KeyValueStore<String, byte[]> pending = context.getStateStore(PolyheadTopology.PENDING_STORE);
+        LearnerConfig config = LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build();
+        io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
+        LearnerProcessor processor = new LearnerProcessor(config, StreamOptions.defaults(), new SimpleMeterRegistry(),
+                group, null, new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test", null));
+        processor.init(context);
+        long[] arriving = {100, 300, 200, 150}; // a record time each, in the order they arrive
+        for (long t : arriving) {
+            processor.process(new Record<>("a".getBytes(StandardCharsets.UTF_8),
+                    ("{\"task\":\"a\",\"features\":[1,2],\"label\":" + t + "}").getBytes(StandardCharsets.UTF_8), t));
+        }
+        // The first three (100, 300, 200) filled a batch when 200 arrived: learned as 100, 200, 300; 150 waits.
+        List<Long> predicted = context.forwarded().stream()
+                .filter(f -> f.childName().orElse("").equals(PolyheadTopology.PREDICTIONS_SINK))
+                .map(f -> f.record().timestamp()).toList();
+        assertEquals(List.of(100L, 200L, 300L), predicted, "learned in record-time order");
+        assertEquals(List.of(100L, 200L, 300L, 150L), storedTimes(pending),
+                "the learned slots stay as learned (a restore learns them again so); the waiting follow");
+
+        processor.process(new Record<>("a".getBytes(StandardCharsets.UTF_8),
+                "{\"task\":\"a\",\"features\":[1,2],\"label\":1}".getBytes(StandardCharsets.UTF_8), 120L));
+        assertEquals(List.of(100L, 200L, 300L, 120L, 150L), storedTimes(pending), "120 waits before 150");
+
+        // A restart from these stores: the model was not written yet, so the batch is learned again, and the
+        // waiting events come back in their order.
+        MockProcessorContext<byte[], byte[]> again = new MockProcessorContext<>();
+        again.setCurrentSystemTimeMs(1_000);
+        for (String name : new String[] {PolyheadTopology.TRUNK_STORE, PolyheadTopology.HEAD_STORE,
+                PolyheadTopology.PENDING_STORE}) {
+            again.addStateStore(context.getStateStore(name));
+        }
+        LearnerProcessor restored = new LearnerProcessor(config, StreamOptions.defaults(), new SimpleMeterRegistry(),
+                new io.polyhead.model.ReplicaGroup(), null,
+                new io.polyhead.observe.LearningWatch(new io.polyhead.model.ReplicaGroup(), 0), new Pacer("learn", "test", null));
+        restored.init(again);
+        assertEquals(List.of(120L, 150L), storedTimes(pending), "learned again and dropped; the waiting first, in order");
+        restored.process(new Record<>("a".getBytes(StandardCharsets.UTF_8),
+                "{\"task\":\"a\",\"features\":[1,2],\"label\":1}".getBytes(StandardCharsets.UTF_8), 130L));
+        List<Long> next = again.forwarded().stream()
+                .filter(f -> f.childName().orElse("").equals(PolyheadTopology.PREDICTIONS_SINK))
+                .map(f -> f.record().timestamp()).toList();
+        assertEquals(List.of(120L, 130L, 150L), next);
+    }
+
+    /** The record times of the pending slots, in slot order. */
+    private static List<Long> storedTimes(KeyValueStore<String, byte[]> pending) {
+        int count = Integer.parseInt(new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
+        List<Long> times = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            times.add(ByteBuffer.wrap(pending.get("slot-" + i)).getLong());
+        }
+        return times;
+    }
 }
