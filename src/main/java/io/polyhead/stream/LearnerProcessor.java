@@ -406,11 +406,12 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
      * they were. At most {@value #MAX_REORDER} waiting events move for it.
      *
      * <p>Why: each by-task partition merges what the re-keying lanes let go, each when it has heard of the
-     * others' progress, and with another instance that is a report's round trip: the partition held a task's
-     * events out of record-time order by tens of events, and a batch spanned more of the stream. Measured on
-     * {@code bench e2e --instances 2} (events stamped as sent): {@code sinusoid}'s second-half loss went from
-     * 2.42x, 1.27x and 2.13x {@code evaluate}'s to 0.94x, 1.21x and 1.01x (late tasks' first 10 from 2.10x,
-     * 1.44x and 1.41x to 1.07x, 1.23x and 1.33x); {@code lowrank} stayed at 0.98x-1.03x.
+     * others' progress (on another instance, a report's round trip later), so a task's events, produced
+     * without keys and re-keyed by four lanes, reach its partition out of record-time order, and were learned
+     * and numbered ({@code taskEvents}) so. The batches' ends, which the turns compare, are then the times of
+     * the first waiting events. On {@code bench e2e --instances 2} (events stamped as sent) {@code sinusoid}'s
+     * second-half loss was 0.94x-2.77x {@code evaluate}'s over eleven runs (three with a log line per step; median 1.32x), against
+     * 1.25x-2.42x over five without (median 1.44x): within the runs' spread; {@code lowrank} 0.98x-1.04x.
      */
     private void wait(Event event, long timestamp, byte[] entry, long now) {
         int k = batch.size();
