@@ -110,8 +110,11 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private long lastSentMs;
     /** Whether a batch was learned since the contribution last went out: progress reports wait for it ({@link #report}). */
     private boolean stepUnsent;
-    /** The end of the partial batch this replica claimed its turn for ({@link Pacer#turn}); MAX_VALUE for none. */
-    private long partialClaim = Long.MAX_VALUE;
+    /**
+     * The end of the batch this replica is trying to learn, claimed before its turn ({@link Pacer#turn}), full or
+     * partial; MAX_VALUE for none: its claim is then its next full batch's end.
+     */
+    private long attempt = Long.MAX_VALUE;
     /**
      * When this replica last learned a batch (or began): the bound on waiting for the others
      * ({@link Pacer#overdue}) counts from it or from the oldest event's arrival, whichever is later. From
@@ -464,17 +467,20 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             if (ready == 0 || (ready < learnerConfig.batchSize() && !lingered && !overdue)) {
                 return;
             }
-            if (ready < learnerConfig.batchSize() && partialClaim != latestOf(ready)) {
-                // A partial batch claims its turn as a full one does, so that other instances hold theirs.
-                partialClaim = latestOf(ready);
+            long end = latestOf(ready);
+            if (attempt != end) {
+                // The batch about to go is claimed first (a partial one too, or one the watermark cut short of a
+                // full one waiting), so that other instances hold theirs.
+                attempt = end;
                 noteNextBatch();
                 report(now);
             }
-            if (!overdue && !pacer.turn(replica, latestOf(ready), now)) {
+            if (!overdue && !pacer.turn(replica, end, now)) {
                 return;
             }
-            partialClaim = Long.MAX_VALUE;
+            attempt = Long.MAX_VALUE;
             lastStepMs = now;
+            pacer.stepped(replica);
             learnBatch(ready);
             // After the contribution (learnBatch sent it): others waiting for this batch may go on.
             noteNextBatch();
@@ -497,7 +503,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** Tells the pacer when this replica's next full batch ends ({@link Pacer#turn}). */
     private void noteNextBatch() {
         int size = learnerConfig.batchSize();
-        pacer.next(replica, batch.size() >= size ? latestOf(size) : partialClaim);
+        long natural = batch.size() >= size ? latestOf(size) : Long.MAX_VALUE;
+        pacer.next(replica, attempt != Long.MAX_VALUE ? attempt : natural, !stepUnsent);
     }
 
     /**
@@ -647,7 +654,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         // Waiting events stay in the pending store; the next owner of this task learns them.
         LOG.debug("task {} closed: {} events waiting", replica, batch.size());
         pacer.leave(replica);
-        pacer.sendLeft(replica);
+        if (!stepUnsent) {
+            pacer.sendLeft(replica); // not ahead of a step that was not sent: the others count the lane out later
+        }
         group.left(replica);
         group.noteWaiting(replica, 0);
         watch.replicaClosed(replica);

@@ -31,8 +31,10 @@ import java.util.Map;
  * stamped within {@value #LIVE_WITHIN_MS} ms of its arrival; {@value #CATCHING_UP_IDLE_MS} ms when it is
  * catching up on older records, where a single stream thread busy learning for the other lanes leaves a
  * lane without a record for a hundred milliseconds or more (with 100 ms there too, two replicas still ran
- * a median 600 and at times 4,000 stream events apart). No event waits longer than the hold bounds of
- * its stage: order is improved, never waited for without end.
+ * a median 600 and at times 4,000 stream events apart). No event waits without end: in the validate stage
+ * at most {@value #MAX_WAIT_MS} ms from its arrival, in the learner stage until its replica has gone
+ * {@value #MAX_WAIT_MS} ms without learning a batch (a replica that keeps learning is not held back, its
+ * events only wait their turn).
  *
  * <p>Other instances' lanes count too: each lane reports its progress on the sync topic (key
  * {@code pace/STAGE/LANE}, at most every {@value #REPORT_EVERY_MS} ms while it changes, and at once when the
@@ -55,7 +57,10 @@ final class Pacer {
     static final long REMOTE_FRESH_MS = 5_000;
     /** A record that arrives within this of its timestamp is live; an older one is being caught up on. */
     static final long LIVE_WITHIN_MS = 250;
-    /** An event waits for the other lanes at most this long (wall clock)... */
+    /**
+     * An event waits for the other lanes at most this long (wall clock; in the learner stage counted from its
+     * replica's last batch when that is later)...
+     */
     static final long MAX_WAIT_MS = 30_000;
     /** ...and a lane keeps at most this many events waiting: past it the oldest go on. */
     static final int MAX_WAITING = 20_000;
@@ -74,6 +79,12 @@ final class Pacer {
         boolean catchingUp;
         /** When the lane's next full batch ends (its latest record time); {@link Long#MAX_VALUE} when it has none. */
         long next = Long.MAX_VALUE;
+        /** What other instances may know of {@link #next}: held while the lane's last step is not on the sync topic. */
+        long told = Long.MAX_VALUE;
+        /** Whether {@link #told} rose since the lane's last step: an acknowledgement must then be of it exactly. */
+        boolean raised;
+        /** Whether the lane stepped since {@link #told} last changed. */
+        boolean stepped;
         /** When its latest report arrived (remote lanes). */
         long reportMs;
         /** The instance that reported it (remote lanes). */
@@ -187,11 +198,34 @@ final class Pacer {
         }
     }
 
-    /** Notes when the lane's next full batch ends ({@link Long#MAX_VALUE}: it has none) ({@link #turn}). */
+    /** Notes when the lane's next batch ends, and tells the other instances ({@link #next(String, long, boolean)}). */
     synchronized void next(String lane, long end) {
+        next(lane, end, true);
+    }
+
+    /**
+     * Notes when the lane's next batch ends ({@link Long#MAX_VALUE}: it has none) ({@link #turn}); the other
+     * instances are told of it only when {@code tell} (not while the lane's last step is not on the sync topic:
+     * a sibling lane's report would carry it ahead of the step).
+     */
+    synchronized void next(String lane, long end, boolean tell) {
         Lane l = lanes.get(lane);
         if (l != null) {
             l.next = end;
+            if (tell && end != l.told) {
+                l.raised = !l.stepped && (end > l.told || l.raised);
+                l.stepped = false;
+                l.told = end;
+            }
+        }
+    }
+
+    /** The lane learned a batch: the next claim it tells is a new one, not a rise of the last ({@link #turn}). */
+    synchronized void stepped(String lane) {
+        Lane l = lanes.get(lane);
+        if (l != null) {
+            l.stepped = true;
+            l.raised = false;
         }
     }
 
@@ -240,16 +274,17 @@ final class Pacer {
             }
         }
         Lane own = lanes.get(lane);
-        if (own != null && own.next == end) {
-            for (String other : taking) {
-                // It must know of a batch of this lane ending no later: then it holds every batch of its own that
-                // ends after, until this lane's next report (which comes after this step). One it knew only as
-                // without a batch could take its own turn at once.
-                Map<String, Long> seen = acks.get(other);
-                Long known = seen == null ? null : seen.get(lane);
-                if (seen != null && (known == null || known > end)) {
-                    return false;
-                }
+        for (String other : taking) {
+            // It must know of a batch of this lane ending no later: then it holds every batch of its own that ends
+            // after, until this lane's next report (which comes after this step), since what it learns of this
+            // lane meanwhile ends no later still. Unless this lane's claim rose since its last step (a partial
+            // batch that filled before its turn): then what it knows may be the higher claim, and it must know
+            // this one exactly. One it knew only as without a batch could take its own turn at once.
+            Map<String, Long> seen = acks.get(other);
+            Long known = seen == null ? null : seen.get(lane);
+            boolean exact = own != null && own.raised;
+            if (seen != null && (known == null || (exact ? known != end : known > end))) {
+                return false;
             }
         }
         return true;
@@ -329,10 +364,11 @@ final class Pacer {
         long[] last = reported.computeIfAbsent(lane,
                 k -> new long[] {Long.MIN_VALUE, nowMs - REPORT_EVERY_MS});
         Map<String, Long> claims = new java.util.TreeMap<>();
-        lanes.forEach((name, own) -> claims.put(name, own.next));
+        lanes.forEach((name, own) -> claims.put(name, own.told));
+        // What this instance holds for: the claims of the lanes it counts in its turns (not stale, not its own).
         Map<String, Long> seen = new java.util.TreeMap<>();
         remote.forEach((name, r) -> {
-            if (!lanes.containsKey(name)) {
+            if (!lanes.containsKey(name) && nowMs - r.reportMs < REMOTE_FRESH_MS) {
                 seen.put(name, r.next);
             }
         });
@@ -350,7 +386,7 @@ final class Pacer {
             out.writeUTF(origin);
             out.writeLong(l.latest);
             out.writeBoolean(l.catchingUp);
-            out.writeLong(l.next);
+            out.writeLong(l.told);
             writeEnds(out, claims);
             writeEnds(out, seen);
         } catch (IOException e) {

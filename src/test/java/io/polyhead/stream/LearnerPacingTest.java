@@ -108,4 +108,26 @@ class LearnerPacingTest {
         linger(r.a, NOW + Pacer.IDLE_MS + 1);
         assertEquals(1, predictions(r.a), "the other idled: the linger sends the partial batch");
     }
+
+    @Test
+    void aBatchTheWatermarkCutShortIsClaimedBeforeItGoes() {
+        // Another instance that knows nothing of this one's lanes yet: no batch of this one's may go.
+        Pacer here = new Pacer("learn", "a", null);
+        Pacer other = new Pacer("learn", "b", null);
+        other.join("1_1", NOW);
+        other.saw("1_1", NOW + 5_000, NOW);
+        other.next("1_1", NOW + 5_000);
+        byte[][] report = other.report("1_1", NOW);
+        here.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
+        here.join("0_9", NOW);
+        here.saw("0_9", NOW - 80, NOW); // a lane of this instance behind: the watermark stops at NOW - 80
+        ReplicaGroup group = new ReplicaGroup();
+        MockProcessorContext<byte[], byte[]> a = context(0);
+        LearnerProcessor ra = replica(a, group, here);
+        send(ra, "x", NOW - 100);
+        send(ra, "x", NOW - 70); // a full batch of two waits, but only NOW - 100 is reached: after the linger it
+        send(ra, "x", NOW - 60); // would go alone
+        linger(a, NOW + StreamOptions.defaults().linger().toMillis() + 1);
+        assertEquals(0, predictions(a), "the batch the watermark allows is claimed and waits until b knows of it");
+    }
 }

@@ -119,7 +119,14 @@ class PacerTest {
         here.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
         assertTrue(here.othersReporting(NOW));
         assertFalse(here.turn("1_0", NOW - 9_000, NOW + 10), "the other instance's batch ends earlier");
-        assertTrue(here.turn("1_0", NOW - 9_600, NOW + 10), "this one's ends earlier still");
+        assertFalse(here.turn("1_0", NOW - 9_600, NOW + 10), "this one's ends earlier still, but the other does not know");
+        here.saw("1_0", NOW - 9_550, NOW);
+        here.next("1_0", NOW - 9_600);
+        deliver(here, there, "1_0", NOW + 5);
+        byte[][] ack = there.report("1_3", NOW + 6);
+        assertNotNull(ack, "what it knows changed: reported at once");
+        here.remoteReport(new String(ack[0], StandardCharsets.UTF_8), ack[1], NOW);
+        assertTrue(here.turn("1_0", NOW - 9_600, NOW + 10), "known there now");
         assertFalse(here.turn("1_0", NOW - 9_000, NOW + Pacer.CATCHING_UP_IDLE_MS), "a slow step is not a departure");
         assertTrue(here.turn("1_0", NOW - 9_000, NOW + Pacer.REMOTE_FRESH_MS), "its reports stopped: it is gone");
         assertFalse(here.othersReporting(NOW + Pacer.REMOTE_FRESH_MS));
@@ -202,6 +209,7 @@ class PacerTest {
         b.next("1_1", Long.MAX_VALUE); // b learned it (its contribution goes before the report)
         deliver(b, a, "1_1", NOW + 7);
         assertTrue(a.turn("1_0", NOW - 4_000, NOW + 8));
+        a.stepped("1_0");
         a.next("1_0", NOW - 3_000); // a learned it; its next batch ends later
         assertTrue(a.turn("1_0", NOW - 3_000, NOW + 9),
                 "b knows of a batch of a's ending earlier: it holds its own batches until a's next report");
@@ -217,6 +225,59 @@ class PacerTest {
         a.remoteReport(new String(left[0], StandardCharsets.UTF_8), left[1], NOW + 12);
         assertTrue(a.turn("1_0", NOW - 1_000, NOW + 12), "b's lane left it: it holds no one back");
         assertFalse(a.othersReporting(NOW + 12));
+    }
+
+    @Test
+    void aClaimThatRoseWithoutAStepMustBeKnownExactlyAndAHeldOneIsNotTold() {
+        Pacer a = new Pacer("learn", "a", null);
+        Pacer b = new Pacer("learn", "b", null);
+        a.join("1_0", NOW);
+        b.join("1_1", NOW);
+        a.saw("1_0", NOW - 5_000, NOW);
+        b.saw("1_1", NOW - 5_000, NOW);
+        a.next("1_0", NOW - 4_500); // a partial batch claimed
+        deliver(a, b, "1_0", NOW);
+        deliver(b, a, "1_1", NOW + 1);
+        assertTrue(a.turn("1_0", NOW - 4_500, NOW + 2), "b knows of it");
+        a.next("1_0", NOW - 4_000); // it filled before its turn: the claim rose
+        assertFalse(a.turn("1_0", NOW - 4_000, NOW + 2), "b knows of the lower claim only");
+        deliver(a, b, "1_0", NOW + 3);
+        a.next("1_0", NOW - 4_200); // an earlier event came: it fell again, below what b may know now
+        assertFalse(a.turn("1_0", NOW - 4_200, NOW + 4), "b may hold only for what ends after the higher claim");
+        deliver(a, b, "1_0", NOW + 5);
+        deliver(b, a, "1_1", NOW + 6);
+        assertTrue(a.turn("1_0", NOW - 4_200, NOW + 7), "b knows this one exactly");
+
+        a.stepped("1_0");
+        a.next("1_0", NOW - 3_000, false); // a's step is not on the sync topic yet
+        assertNull(a.report("1_0", NOW + 8), "nothing new to tell");
+        a.next("1_0", NOW - 3_000, true); // the contribution went
+        assertNotNull(a.report("1_0", NOW + 9));
+    }
+
+    @Test
+    void aSiblingsReportDoesNotCarryAClaimAheadOfItsStep() {
+        Pacer a = new Pacer("learn", "a", null);
+        Pacer b = new Pacer("learn", "b", null);
+        a.join("1_0", NOW);
+        b.join("1_1", NOW);
+        b.join("1_3", NOW);
+        a.saw("1_0", NOW - 5_000, NOW);
+        b.saw("1_1", NOW - 5_000, NOW);
+        b.saw("1_3", NOW - 5_000, NOW);
+        b.next("1_1", NOW - 4_000);
+        deliver(b, a, "1_1", NOW);
+        deliver(b, a, "1_3", NOW);
+        a.next("1_0", NOW - 3_000);
+        deliver(a, b, "1_0", NOW + 1);
+        deliver(b, a, "1_3", NOW + 2);
+        assertFalse(a.turn("1_0", NOW - 3_000, NOW + 3), "b's 1_1 ends earlier");
+        assertTrue(b.turn("1_1", NOW - 4_000, NOW + 3));
+        b.stepped("1_1");
+        b.next("1_1", Long.MAX_VALUE, false); // its contribution is held back
+        b.saw("1_3", NOW - 4_990, NOW + 30);
+        deliver(b, a, "1_3", NOW + 30); // the sibling reports
+        assertFalse(a.turn("1_0", NOW - 3_000, NOW + 31), "1_1's step is not on the sync topic: a still waits for it");
     }
 
     /** The report of {@code lane} that {@code from} sends at {@code nowMs}, read by {@code to} at once. */
