@@ -188,12 +188,8 @@ class PacerTest {
 
     @Test
     void aBatchWaitsUntilTheOtherInstanceKnowsOfIt() {
-        Pacer a = new Pacer("learn", "a", null);
-        Pacer b = new Pacer("learn", "b", null);
-        a.join("1_0", NOW);
-        b.join("1_1", NOW);
-        a.saw("1_0", NOW - 5_000, NOW);
-        b.saw("1_1", NOW - 5_000, NOW);
+        Pacer a = instance("a", "1_0");
+        Pacer b = instance("b", "1_1");
         deliver(b, a, "1_1", NOW);
         deliver(a, b, "1_0", NOW);
         // Both batches fill within one round trip: neither knows of the other's yet.
@@ -229,12 +225,8 @@ class PacerTest {
 
     @Test
     void aClaimThatRoseWithoutAStepMustBeKnownExactlyAndAHeldOneIsNotTold() {
-        Pacer a = new Pacer("learn", "a", null);
-        Pacer b = new Pacer("learn", "b", null);
-        a.join("1_0", NOW);
-        b.join("1_1", NOW);
-        a.saw("1_0", NOW - 5_000, NOW);
-        b.saw("1_1", NOW - 5_000, NOW);
+        Pacer a = instance("a", "1_0");
+        Pacer b = instance("b", "1_1");
         a.next("1_0", NOW - 4_500); // a partial batch claimed
         deliver(a, b, "1_0", NOW);
         deliver(b, a, "1_1", NOW + 1);
@@ -278,6 +270,14 @@ class PacerTest {
         b.saw("1_3", NOW - 4_990, NOW + 30);
         deliver(b, a, "1_3", NOW + 30); // the sibling reports
         assertFalse(a.turn("1_0", NOW - 3_000, NOW + 31), "1_1's step is not on the sync topic: a still waits for it");
+    }
+
+    /** An instance of the learner stage with one lane, which saw a record five seconds old. */
+    private static Pacer instance(String name, String lane) {
+        Pacer p = new Pacer("learn", name, null);
+        p.join(lane, NOW);
+        p.saw(lane, NOW - 5_000, NOW);
+        return p;
     }
 
     /** The report of {@code lane} that {@code from} sends at {@code nowMs}, read by {@code to} at once. */
