@@ -427,21 +427,21 @@ public final class LayoutBench {
                 spans.isEmpty() ? 0 : spans.get(spans.size() / 2), shared, departsAt);
     }
 
+    private static Map<String, Double> lossById(List<Prediction> predictions) {
+        Map<String, Double> loss = new HashMap<>();
+        for (Prediction p : predictions) {
+            if (p.loss() != null) {
+                loss.put(p.id(), p.loss());
+            }
+        }
+        return loss;
+    }
+
     /** The first of the batches (in {@code order}) whose replayed losses differ from the run's; -1 when none. */
     private static int departure(List<String> order, Map<String, List<Event>> batches, List<Prediction> run,
             List<Prediction> replayed) {
-        Map<String, Double> replayLoss = new HashMap<>();
-        for (Prediction p : replayed) {
-            if (p.loss() != null) {
-                replayLoss.put(p.id(), p.loss());
-            }
-        }
-        Map<String, Double> runLoss = new HashMap<>();
-        for (Prediction p : run) {
-            if (p.loss() != null) {
-                runLoss.put(p.id(), p.loss());
-            }
-        }
+        Map<String, Double> replayLoss = lossById(replayed);
+        Map<String, Double> runLoss = lossById(run);
         for (int b = 0; b < order.size(); b++) {
             for (Event e : batches.get(order.get(b))) {
                 Double a = runLoss.get(e.id());

@@ -102,8 +102,13 @@ final class Pacer {
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Map<String, Lane> remote = new HashMap<>();
     private final Map<String, long[]> reported = new HashMap<>();
-    /** Per lane, the claims and acknowledgements its last report carried ({@link #report}). */
-    private final Map<String, String> reportedView = new HashMap<>();
+    /**
+     * Grows whenever a claim this instance tells or a claim it knows of another's lane changes: what a report
+     * carries beside the lane's own progress ({@link #report}).
+     */
+    private long claimsChanged;
+    /** Per lane, {@link #claimsChanged} when its last report went. */
+    private final Map<String, Long> reportedClaims = new HashMap<>();
     /** Per other instance, what its latest report said it knew of this one's lanes: their next batches' ends. */
     private final Map<String, Map<String, Long>> acks = new HashMap<>();
     /** How many lanes the stage has in all (its partitions); 0 when not known. */
@@ -179,12 +184,14 @@ final class Pacer {
         l.lastSeenMs = nowMs;
         lanes.put(lane, l);
         unheardFromMs = Long.MIN_VALUE;
+        claimsChanged++;
     }
 
     /** A stream task closes (its partition moves or the instance stops). */
     synchronized void leave(String lane) {
         lanes.remove(lane);
         unheardFromMs = Long.MIN_VALUE;
+        claimsChanged++;
     }
 
     /** A lane saw a record stamped {@code timestamp}. */
@@ -216,6 +223,7 @@ final class Pacer {
                 l.raised = !l.stepped && (end > l.told || l.raised);
                 l.stepped = false;
                 l.told = end;
+                claimsChanged++;
             }
         }
     }
@@ -336,7 +344,7 @@ final class Pacer {
     }
 
     private boolean unheard(long nowMs) {
-        if (stageLanes == 0 || unheardFromMs == Long.MIN_VALUE) {
+        if (stageLanes == 0 || unheardFromMs == Long.MIN_VALUE || nowMs - unheardFromMs >= CATCHING_UP_IDLE_MS) {
             return false;
         }
         java.util.Set<String> heard = new java.util.HashSet<>(lanes.keySet());
@@ -345,7 +353,7 @@ final class Pacer {
             return false;
         }
         boolean catchingUp = lanes.values().stream().anyMatch(l -> l.catchingUp);
-        return nowMs - unheardFromMs < (catchingUp ? CATCHING_UP_IDLE_MS : IDLE_MS);
+        return catchingUp || nowMs - unheardFromMs < IDLE_MS;
     }
 
     private static boolean receiving(Lane l, long nowMs) {
@@ -363,24 +371,25 @@ final class Pacer {
         }
         long[] last = reported.computeIfAbsent(lane,
                 k -> new long[] {Long.MIN_VALUE, nowMs - REPORT_EVERY_MS});
-        Map<String, Long> claims = new java.util.TreeMap<>();
+        // A change of a next batch goes at once, this instance's or one it acknowledges: another instance's
+        // replica may be waiting for it.
+        Long claimsReported = reportedClaims.get(lane);
+        if (claimsReported != null && claimsReported == claimsChanged
+                && (last[0] == l.latest || nowMs - last[1] < REPORT_EVERY_MS)) {
+            return null;
+        }
+        last[0] = l.latest;
+        last[1] = nowMs;
+        reportedClaims.put(lane, claimsChanged);
+        Map<String, Long> claims = new HashMap<>();
         lanes.forEach((name, own) -> claims.put(name, own.told));
         // What this instance holds for: the claims of the lanes it counts in its turns (not stale, not its own).
-        Map<String, Long> seen = new java.util.TreeMap<>();
+        Map<String, Long> seen = new HashMap<>();
         remote.forEach((name, r) -> {
             if (!lanes.containsKey(name) && nowMs - r.reportMs < REMOTE_FRESH_MS) {
                 seen.put(name, r.next);
             }
         });
-        String view = claims + "/" + seen;
-        // A change of a next batch goes at once, this instance's or one it acknowledges: another instance's
-        // replica may be waiting for it.
-        if (view.equals(reportedView.get(lane)) && (last[0] == l.latest || nowMs - last[1] < REPORT_EVERY_MS)) {
-            return null;
-        }
-        last[0] = l.latest;
-        last[1] = nowMs;
-        reportedView.put(lane, view);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(origin);
@@ -438,6 +447,7 @@ final class Pacer {
                 Lane was = remote.get(lane);
                 if (was != null && from.equals(was.origin)) {
                     remote.remove(lane);
+                    claimsChanged++;
                 }
                 return;
             }
@@ -451,10 +461,16 @@ final class Pacer {
             // A report that only says the next batch changed is no news of records seen.
             Lane before = remote.get(lane);
             l.lastSeenMs = before == null || l.latest != before.latest ? nowMs : before.lastSeenMs;
+            if (before == null || before.next != l.next) {
+                claimsChanged++;
+            }
             remote.put(lane, l);
             for (Map.Entry<String, Long> c : claims.entrySet()) {
                 Lane sibling = remote.get(c.getKey());
                 if (sibling != null && from.equals(sibling.origin) && !c.getKey().equals(lane)) {
+                    if (sibling.next != c.getValue()) {
+                        claimsChanged++;
+                    }
                     sibling.next = c.getValue();
                     sibling.reportMs = nowMs;
                 }
