@@ -33,6 +33,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * changelogged like the learner's, so an event held when a commit takes its offset is not lost: the next
  * owner of the task sends it on. Every event that goes on carries its origin (topic, partition, offset)
  * in a header, since it may go on while another record is being processed.
+ *
+ * <p>After the events it hands on, a lane writes its progress mark to every by-task partition
+ * ({@link ProgressMark}): up to when it has handed on all it read, at most every {@value #MARK_EVERY_MS} ms
+ * (or {@value #MARK_EVERY_EVENTS} events) while that changes and at least every
+ * {@value #MARK_AT_LEAST_EVERY_MS} ms, so that a learner lane knows when it holds all of its events up to a time.
  */
 final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> {
     private final EventParser.Config parserConfig;
@@ -49,6 +54,26 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
     private String lane;
     private final ArrayDeque<Held> waiting = new ArrayDeque<>();
     private long nextSeq;
+    /** A lane marks its progress at most this often while it changes ({@link ProgressMark})... */
+    static final long MARK_EVERY_MS = RELEASE_EVERY_MS;
+    /** ...or after handing on this many events... */
+    static final int MARK_EVERY_EVENTS = 32;
+    /** ...and at least this often, changed or not: the learner lanes count a lane whose marks stopped as gone. */
+    static final long MARK_AT_LEAST_EVERY_MS = 250;
+    /**
+     * A lane is idle (its mark says so) only after this many punctuations in a row without a record, besides
+     * the pacer's idle time: the first punctuation after a step that held the thread for a second finds no
+     * record since, though the next poll holds many.
+     */
+    static final int IDLE_PUNCTUATIONS = 3;
+    /** The latest record time this lane read, and when (wall clock); punctuations since its last record. */
+    private long latestRead = Long.MIN_VALUE;
+    private long lastReadMs;
+    private int quietPunctuations;
+    /** The time its last mark said, when it went, and the events handed on since. */
+    private long marked = Long.MIN_VALUE;
+    private long markedMs = Long.MIN_VALUE / 4;
+    private int forwardedSinceMark;
 
     /** An event waiting for the other partitions: where it goes, the record, its store key, when it began waiting. */
     private record Held(String key, byte destination, Record<byte[], byte[]> record, long sinceMs) {
@@ -71,6 +96,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         pacer.join(lane, now);
         waiting.clear();
         nextSeq = 0;
+        lastReadMs = now;
         try (KeyValueIterator<String, byte[]> it = held.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
@@ -80,12 +106,17 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
                 nextSeq = Math.max(nextSeq, Long.parseLong(kv.key.substring(HELD_PREFIX.length())) + 1);
             }
         }
-        context.schedule(Duration.ofMillis(RELEASE_EVERY_MS), PunctuationType.WALL_CLOCK_TIME,
-                time -> release(time, pacer.watermark(time)));
+        context.schedule(Duration.ofMillis(RELEASE_EVERY_MS), PunctuationType.WALL_CLOCK_TIME, time -> {
+            quietPunctuations++;
+            release(time, pacer.watermark(time));
+        });
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        latestRead = Math.max(latestRead, record.timestamp());
+        lastReadMs = context.currentSystemTimeMs();
+        quietPunctuations = 0;
         Event event = deadLetters.parseOrSend(parser, context, record);
         if (event == null) {
             return;
@@ -124,6 +155,47 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
 
     private void forward(byte destination, Record<byte[], byte[]> record) {
         context.forward(record, destination == TO_LEARN ? PolyheadTopology.LEARN : PolyheadTopology.BY_TASK_SINK);
+        forwardedSinceMark++;
+    }
+
+    /**
+     * Up to when this lane has handed on every event it read: just before its oldest waiting event, or its latest
+     * record's time when none waits (another record of that millisecond may still follow and be learned a batch
+     * late: waiting for the next record instead would hold the last event of a quiet live stream until the lane
+     * idles); {@link Long#MAX_VALUE} when it is idle with none waiting; {@link Long#MIN_VALUE}
+     * when it has read nothing yet and is not idle.
+     */
+    private long complete(long now) {
+        if (!waiting.isEmpty()) {
+            long oldest = Long.MAX_VALUE;
+            for (Held h : waiting) {
+                oldest = Math.min(oldest, h.record.timestamp());
+            }
+            return oldest - 1;
+        }
+        long idleAfter = pacer.catchingUp(lane) ? Pacer.CATCHING_UP_IDLE_MS : Pacer.IDLE_MS;
+        if (quietPunctuations >= IDLE_PUNCTUATIONS && now - lastReadMs >= idleAfter) {
+            return Long.MAX_VALUE;
+        }
+        return latestRead;
+    }
+
+    /** Writes this lane's mark to every by-task partition when it is due ({@link ProgressMark}). */
+    private void mark(long now) {
+        long complete = complete(now);
+        if (complete == Long.MIN_VALUE) {
+            return;
+        }
+        boolean changed = complete != marked && (now - markedMs >= MARK_EVERY_MS || forwardedSinceMark >= MARK_EVERY_EVENTS);
+        if (!changed && now - markedMs < MARK_AT_LEAST_EVERY_MS) {
+            return;
+        }
+        long stamp = latestRead == Long.MIN_VALUE ? now : Math.max(0, latestRead);
+        context.forward(new Record<>(ProgressMark.KEY, ProgressMark.encode(lane, complete), stamp),
+                PolyheadTopology.BY_TASK_SINK);
+        marked = complete;
+        markedMs = now;
+        forwardedSinceMark = 0;
     }
 
     /** Sends on, in order, the waiting events the other partitions have caught up with, or that waited long enough. */
@@ -132,12 +204,13 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         while (!waiting.isEmpty()) {
             Held h = waiting.peek();
             if (h.record.timestamp() > mark && !Pacer.overdue(h.sinceMs, now, waiting.size())) {
-                return;
+                break;
             }
             waiting.poll();
             held.delete(h.key);
             forward(h.destination, h.record);
         }
+        mark(now);
     }
 
     @Override

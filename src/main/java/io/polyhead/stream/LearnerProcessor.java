@@ -36,8 +36,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * as {@code polyhead evaluate} drives it, with its state kept so that whenever Kafka Streams commits —
  * and a commit can fall between any two records — the stores, the outputs and the input offsets agree:
  * <ul>
- *   <li>every event since the model was last written is in the {@code pending} store (slots holding
- *       the record's timestamp and original bytes, a count, and where each batch learned since ended);</li>
+ *   <li>every event since the model was last written is in the {@code pending} store, holding the record's
+ *       timestamp and original bytes: those learned since in slots, in the order learned, with a count and
+ *       where each batch ended; those waiting for their batch under keys that sort as they will be learned,
+ *       by record time and arrival ({@link #waitKey});</li>
  *   <li>at most every checkpoint interval ({@link StreamOptions#checkpointIntervalMs}, 5 s by default; and
  *       after {@value #MAX_UNWRITTEN_EVENTS} events) the
  *       trunk entry and the key entries touched since are written to the {@code trunk} and {@code heads}
@@ -85,8 +87,10 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
      */
     private final List<Long> recordTimes = new ArrayList<>();
     private final List<Record<byte[], byte[]>> unrestorable = new ArrayList<>();
-    /** The pending entries the restore kept, as stored: written back to consecutive slots if any were dropped. */
-    private final List<byte[]> keptEntries = new ArrayList<>();
+    /** The waiting events' keys in the pending store ({@link #waitKey}), in the batch's order. */
+    private final List<String> waitKeys = new ArrayList<>();
+    /** The arrival number the next waiting event's key takes. */
+    private long nextSeq;
     private final List<Rejection> unrestorableReasons = new ArrayList<>();
     /** When each waiting event arrived (wall clock; a restore's time for those it restored), in the batch's order. */
     private final List<Long> arrivals = new ArrayList<>();
@@ -123,8 +127,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
      * twice, at the end of {@code bench e2e --instances 2}.
      */
     private long lastStepMs;
-    /** How far back among the waiting events an event that arrives out of record-time order moves at most. */
-    static final int MAX_REORDER = 256;
+    /** The validate lanes' progress marks this lane read: up to when it holds every event ({@link ProgressMark}). */
+    private ProgressMark.Sources sources;
     /**
      * The model is written after at most this many events too, whatever the interval: under a backlog 5 s can
      * be tens of thousands of events, each held in the pending store and learned again at a restore.
@@ -157,6 +161,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.replica = context.taskId().toString();
         group.member(replica);
         pacer.join(replica, context.currentSystemTimeMs());
+        sources = new ProgressMark.Sources(options.partitions(), context.currentSystemTimeMs());
         lastStepMs = context.currentSystemTimeMs();
         restore();
         context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);
@@ -193,6 +198,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         batch.clear();
         recordTimes.clear();
         arrivals.clear();
+        waitKeys.clear();
+        nextSeq = 0;
         touchedSinceCheckpoint.clear();
         int pendingSlots = pendingCount();
         int learned = relearn(storedInt(BATCHES_KEY), pendingSlots);
@@ -212,24 +219,12 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         lastCheckpointMs = context.currentSystemTimeMs();
         learnedSlots = 0;
         learnedBatches = 0;
-        keptEntries.clear();
-        for (int i = learned; i < pendingSlots; i++) {
-            Slot slot = slot(i);
-            Rejection reason = admit(slot);
-            if (reason == null) {
-                batch.add(slot.event);
-                recordTimes.add(slot.timestamp);
-                arrivals.add(context.currentSystemTimeMs());
-                pacer.saw(replica, slot.timestamp, context.currentSystemTimeMs());
-                keptEntries.add(slot.stored);
-                continue;
-            }
-            // The configuration changed since the event was accepted (limits, input dimension, ...):
-            // it goes to the dead letters at the first chance, instead of failing every restart.
-            unrestorable.add(new Record<>(null, slot.value, slot.timestamp));
-            unrestorableReasons.add(reason.withNote("(an event waiting for its batch when the application stopped)"));
+        restoreWaiting(learned, pendingSlots);
+        if (pendingSlots > 0) {
+            // What was learned again is in the model written above; nothing is learned since.
+            pendingStore.put(COUNT_KEY, "0".getBytes(StandardCharsets.UTF_8));
+            pendingStore.put(BATCHES_KEY, "0".getBytes(StandardCharsets.UTF_8));
         }
-        rewritePending(learned > 0);
         group.noteWaiting(replica, batch.size());
         noteNextBatch();
         LOG.debug("task {} initialised: {} events waiting, {} tasks, model version {}", replica, batch.size(),
@@ -320,18 +315,61 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     /**
-     * After a restore, the events still waiting move, unchanged, to the first slots: when some were learned
-     * again (now in the written model) or dropped.
+     * Takes back the events waiting for their batch, in the order of their keys ({@link #waitKey}); those the
+     * learner no longer admits go to the dead letters. Slots after the {@code learned} ones up to
+     * {@code pendingSlots} are events waiting as an earlier build kept them (after the learned slots, in order):
+     * they take keys of their own.
      */
-    private void rewritePending(boolean relearned) {
-        if (unrestorable.isEmpty() && !relearned) {
-            return;
+    private void restoreWaiting(int learned, int pendingSlots) {
+        List<KeyValue<String, byte[]>> waiting = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = pendingStore.range(WAIT_PREFIX, WAIT_PREFIX + ":")) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                waiting.add(kv);
+                nextSeq = Math.max(nextSeq, Long.parseLong(kv.key.substring(kv.key.lastIndexOf('-') + 1)) + 1);
+            }
         }
-        for (int slot = 0; slot < keptEntries.size(); slot++) {
-            pendingStore.put(slotKey(slot), keptEntries.get(slot));
+        for (int i = learned; i < pendingSlots; i++) {
+            byte[] stored = pendingStore.get(slotKey(i));
+            String key = waitKey(new Slot(stored).timestamp, nextSeq++);
+            pendingStore.put(key, stored);
+            waiting.add(new KeyValue<>(key, stored));
         }
-        pendingStore.put(COUNT_KEY, Integer.toString(keptEntries.size()).getBytes(StandardCharsets.UTF_8));
-        pendingStore.put(BATCHES_KEY, "0".getBytes(StandardCharsets.UTF_8));
+        waiting.sort((a, b) -> a.key.compareTo(b.key));
+        long now = context.currentSystemTimeMs();
+        for (KeyValue<String, byte[]> kv : waiting) {
+            Slot slot = new Slot(kv.value);
+            Rejection reason = admit(slot);
+            if (reason == null) {
+                batch.add(slot.event);
+                recordTimes.add(slot.timestamp);
+                arrivals.add(now);
+                waitKeys.add(kv.key);
+                saw(slot.timestamp, now);
+                continue;
+            }
+            // The configuration changed since the event was accepted (limits, input dimension, ...):
+            // it goes to the dead letters at the first chance, instead of failing every restart.
+            pendingStore.delete(kv.key);
+            unrestorable.add(new Record<>(null, slot.value, slot.timestamp));
+            unrestorableReasons.add(reason.withNote("(an event waiting for its batch when the application stopped)"));
+        }
+    }
+
+    static final String WAIT_PREFIX = "wait-";
+
+    /**
+     * The pending store's key of a waiting event: its record time, then its arrival among this task's events, both
+     * zero-padded, so that the keys sort as the events are learned (record times in Kafka Streams are never
+     * negative).
+     */
+    static String waitKey(long timestamp, long seq) {
+        return WAIT_PREFIX + pad(Math.max(0, timestamp)) + "-" + pad(seq);
+    }
+
+    private static String pad(long n) {
+        String digits = Long.toString(n);
+        return "0".repeat(19 - digits.length()) + digits;
     }
 
     /** Writes the trunk entry and the key entries touched since the last write. */
@@ -350,17 +388,13 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     /**
-     * Writes the model and frees the slots of the events it now holds: the events waiting for their batch
-     * move to the first slots.
+     * Writes the model and frees the slots of the events it now holds (the waiting events keep their keys).
      */
     private void checkpoint() {
         writeModel();
-        for (int i = 0; i < batch.size(); i++) {
-            pendingStore.put(slotKey(i), pendingStore.get(slotKey(learnedSlots + i)));
-        }
         learnedSlots = 0;
         learnedBatches = 0;
-        pendingStore.put(COUNT_KEY, Integer.toString(batch.size()).getBytes(StandardCharsets.UTF_8));
+        pendingStore.put(COUNT_KEY, "0".getBytes(StandardCharsets.UTF_8));
         pendingStore.put(BATCHES_KEY, "0".getBytes(StandardCharsets.UTF_8));
         lastCheckpointMs = context.currentSystemTimeMs();
     }
@@ -378,6 +412,16 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     public void process(Record<byte[], byte[]> record) {
         if (!unrestorable.isEmpty()) {
             sendUnrestorable();
+        }
+        if (ProgressMark.is(record.key())) {
+            ProgressMark.Mark mark = ProgressMark.decode(record.value());
+            if (mark != null) {
+                long now = context.currentSystemTimeMs();
+                sources.mark(mark, now);
+                saw(Long.MIN_VALUE, now);
+                learnWhatIsDue(now);
+            }
+            return;
         }
         Event event = deadLetters.parseOrSend(parser, context, record);
         if (event == null) {
@@ -397,44 +441,59 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         long now = context.currentSystemTimeMs();
         addWaiting(event, record.timestamp(), ByteBuffer.allocate(Long.BYTES + value.length).putLong(record.timestamp())
                 .put(value).array(), now);
-        pacer.saw(replica, record.timestamp(), now);
+        saw(record.timestamp(), now);
         learnWhatIsDue(now);
         group.noteWaiting(replica, batch.size());
     }
 
     /**
+     * Tells the pacer how far this lane is: up to when it holds every event, once the validate lanes' marks are
+     * heard ({@link ProgressMark.Sources#upTo}); before that (or without marks), the latest record time it saw
+     * ({@code timestamp}; {@link Long#MIN_VALUE} for none).
+     */
+    private void saw(long timestamp, long now) {
+        long upTo = sources.upTo(now);
+        if (upTo != ProgressMark.Sources.NONE) {
+            pacer.reached(replica, upTo, now);
+        } else if (timestamp != Long.MIN_VALUE) {
+            pacer.saw(replica, timestamp, now);
+        }
+    }
+
+    /**
      * Puts an event among the waiting ones in the order of record time (after those of the same time), in
-     * memory and in the pending store, whose slots after the learned ones hold the waiting events in the
-     * order they will be learned: a batch is always the first waiting events, and a restore finds them as
-     * they were. At most {@value #MAX_REORDER} waiting events move for it.
+     * memory and in the pending store, under a key that sorts so ({@link #waitKey}): a batch is always the
+     * first waiting events, and a restore finds them as they were.
      *
-     * <p>Why: each by-task partition merges what the re-keying lanes let go, each when it has heard of the
-     * others' progress (on another instance, a report's round trip later), so a task's events, produced
+     * <p>Why: each by-task partition merges what the validate lanes hand on, so a task's events, produced
      * without keys and re-keyed by four lanes, reach its partition out of record-time order, and were learned
-     * and numbered ({@code taskEvents}) so. The batches' ends, which the turns compare, are then the times of
-     * the first waiting events. On {@code bench e2e --instances 2} (events stamped as sent) {@code sinusoid}'s
-     * second-half loss was 0.94x-2.77x {@code evaluate}'s over eleven runs (three with a log line per step;
-     * median 1.32x), against 1.25x-2.42x over five without (median 1.44x): within the runs' spread;
-     * {@code lowrank} 0.98x-1.04x. With events stamped 1 ms apart the batches' median span on two instances
-     * went from 143-145 stream events to 126 (one instance: 128).
+     * and numbered ({@code taskEvents}) so. An earlier build moved an event back past at most 256 waiting ones
+     * (each move a slot rewritten); under a backlog a lane holds thousands, and on {@code bench e2e
+     * --instances 2} ({@code sinusoid}, events stamped as sent) the events of the other instance's validate
+     * lanes went in hundreds behind later ones, and were learned in runs of batches thousands of stream events
+     * late (the worst 10,590 behind an earlier batch; 1.9x to 3.0x {@code evaluate}'s second-half loss, the
+     * replicas 0.08 apart). In full order: the worst 335 behind, 1.25x, 0.027 apart.
      */
     private void addWaiting(Event event, long timestamp, byte[] entry, long now) {
-        int k = batch.size();
-        int floor = Math.max(0, batch.size() - MAX_REORDER);
-        while (k > floor && recordTimes.get(k - 1) > timestamp) {
-            k--;
+        int lo = 0;
+        int hi = batch.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (recordTimes.get(mid) <= timestamp) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
-        int slot = learnedSlots + batch.size();
-        for (int i = slot; i > learnedSlots + k; i--) {
-            pendingStore.put(slotKey(i), pendingStore.get(slotKey(i - 1)));
-        }
-        pendingStore.put(slotKey(learnedSlots + k), entry);
-        pendingStore.put(COUNT_KEY, Integer.toString(slot + 1).getBytes(StandardCharsets.UTF_8));
+        int k = lo;
+        String key = waitKey(timestamp, nextSeq++);
+        pendingStore.put(key, entry);
         // It takes the arrival of the event it goes before: the first waiting event stays the one waiting longest.
         long arrival = k < arrivals.size() ? arrivals.get(k) : now;
         batch.add(k, event);
         recordTimes.add(k, timestamp);
         arrivals.add(k, arrival);
+        waitKeys.add(k, key);
     }
 
     /**
@@ -524,6 +583,11 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (!unrestorable.isEmpty()) {
             sendUnrestorable();
         }
+        if (sources.heard()) {
+            // Marks go stale, and the hold for validate lanes not heard of ends, with time alone.
+            saw(Long.MIN_VALUE, now);
+            report(now);
+        }
         if (!batch.isEmpty()) {
             learnWhatIsDue(now);
         }
@@ -558,13 +622,20 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                     recordTimes.get(i)), PolyheadTopology.PREDICTIONS_SINK);
         }
         touchedSinceCheckpoint.addAll(learner.lastTouched());
+        for (int i = 0; i < n; i++) {
+            // Learned: from its waiting key to the next learned slot.
+            pendingStore.put(slotKey(learnedSlots + i), pendingStore.get(waitKeys.get(i)));
+            pendingStore.delete(waitKeys.get(i));
+        }
         learnedSlots += n;
+        pendingStore.put(COUNT_KEY, Integer.toString(learnedSlots).getBytes(StandardCharsets.UTF_8));
         pendingStore.put(batchKey(learnedBatches), Integer.toString(learnedSlots).getBytes(StandardCharsets.UTF_8));
         learnedBatches++;
         watch.batch(replica, learning, out, learner, System.nanoTime() - t0);
         batch.subList(0, n).clear();
         recordTimes.subList(0, n).clear();
         arrivals.subList(0, n).clear();
+        waitKeys.subList(0, n).clear();
         group.noteWaiting(replica, batch.size());
         long now = context.currentSystemTimeMs();
         if (now - lastCheckpointMs >= options.checkpointIntervalMs() || learnedSlots >= MAX_UNWRITTEN_EVENTS) {

@@ -89,6 +89,12 @@ final class Pacer {
         long reportMs;
         /** The instance that reported it (remote lanes). */
         String origin;
+        /**
+         * Whether {@link #latest} is the time up to which the lane holds every event, from the validate lanes'
+         * marks ({@link #reached}), not the latest record it saw: it then holds the others until it is past, for
+         * as long as it is this instance's or its reports are fresh, however long it does not move.
+         */
+        boolean exact;
     }
 
     /** How often a lane reports its progress to other instances at most. */
@@ -200,6 +206,21 @@ final class Pacer {
         l.latest = Math.max(l.latest, timestamp);
         l.lastSeenMs = nowMs;
         l.catchingUp = nowMs - timestamp > LIVE_WITHIN_MS;
+        if (unheardFromMs == Long.MIN_VALUE) {
+            unheardFromMs = nowMs;
+        }
+    }
+
+    /**
+     * A learner lane holds every event up to {@code upTo} ({@link ProgressMark.Sources#upTo}; it may go back, when
+     * a validate lane that was idle reads again): that, not the record times it saw, is its time from now on.
+     */
+    synchronized void reached(String lane, long upTo, long nowMs) {
+        Lane l = lanes.computeIfAbsent(lane, k -> new Lane());
+        l.exact = true;
+        l.latest = upTo;
+        l.lastSeenMs = nowMs;
+        l.catchingUp = upTo != Long.MAX_VALUE && upTo != Long.MIN_VALUE && nowMs - upTo > LIVE_WITHIN_MS;
         if (unheardFromMs == Long.MIN_VALUE) {
             unheardFromMs = nowMs;
         }
@@ -357,8 +378,14 @@ final class Pacer {
     }
 
     private static boolean receiving(Lane l, long nowMs) {
+        if (l.exact) {
+            return l.origin == null || nowMs - l.reportMs < REMOTE_FRESH_MS;
+        }
         return nowMs - l.lastSeenMs < (l.catchingUp ? CATCHING_UP_IDLE_MS : IDLE_MS);
     }
+
+    /** A lane whose time is exact ({@link Lane#exact}) reports at least this often, so that it stays fresh elsewhere. */
+    static final long EXACT_REPORT_EVERY_MS = 1_000;
 
     /**
      * The sync record that reports {@code lane}'s progress to other instances, or null when it has nothing new
@@ -375,7 +402,8 @@ final class Pacer {
         // replica may be waiting for it.
         Long claimsReported = reportedClaims.get(lane);
         if (claimsReported != null && claimsReported == claimsChanged
-                && (last[0] == l.latest || nowMs - last[1] < REPORT_EVERY_MS)) {
+                && (last[0] == l.latest || nowMs - last[1] < REPORT_EVERY_MS)
+                && !(l.exact && nowMs - last[1] >= EXACT_REPORT_EVERY_MS)) {
             return null;
         }
         last[0] = l.latest;
@@ -398,6 +426,7 @@ final class Pacer {
             out.writeLong(l.told);
             writeEnds(out, claims);
             writeEnds(out, seen);
+            out.writeBoolean(l.exact);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -457,6 +486,7 @@ final class Pacer {
             // this instance's (an earlier build's report has neither, and asks for no acknowledgement).
             Map<String, Long> claims = in.available() > 0 ? readEnds(in) : Map.of();
             Map<String, Long> seen = in.available() > 0 ? readEnds(in) : null;
+            l.exact = in.available() > 0 && in.readBoolean();
             l.reportMs = nowMs;
             // A report that only says the next batch changed is no news of records seen.
             Lane before = remote.get(lane);

@@ -33,7 +33,9 @@ import org.apache.kafka.streams.state.Stores;
  * producer used. Every input record yields exactly one prediction or one dead letter. Both stages go
  * on in record-time order across the partitions of all instances ({@link Pacer}): valid events wait for
  * the other input partitions in the {@code paced} store, and a replica's events for the other replicas in
- * the pending store.
+ * the pending store. Each validate lane writes progress marks to every by-task partition
+ * ({@link ProgressMark}): a learner lane learns a time only once every validate lane has handed on all
+ * of that time.
  */
 public final class PolyheadTopology {
     static final String EVENTS_SOURCE = "events";
@@ -123,7 +125,8 @@ public final class PolyheadTopology {
         t.addProcessor(VALIDATE, () -> new EventValidator(options.parser(), options.partitions(), registry, pacer),
                 EVENTS_SOURCE);
         t.addStateStore(store(PACED_STORE), VALIDATE);
-        t.addSink(BY_TASK_SINK, options.byTaskTopic(), new ByteArraySerializer(), new ByteArraySerializer(), VALIDATE);
+        t.addSink(BY_TASK_SINK, options.byTaskTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+                ProgressMark.PARTITIONER, VALIDATE);
         t.addSource(BY_TASK_SOURCE, des, des, options.byTaskTopic());
         return t;
     }
@@ -151,6 +154,9 @@ public final class PolyheadTopology {
 
         @Override
         public void process(Record<byte[], byte[]> record) {
+            if (ProgressMark.is(record.key())) {
+                return;
+            }
             try {
                 Event e = parser.parse(record.value(), null);
                 context.forward(record.withKey(e.task().getBytes(StandardCharsets.UTF_8)), PREDICTIONS_SINK);

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The learner processor's restore, with a mock context and real in-memory stores: events waiting in
- * the pending slots are learned after a restart; one that the (changed) configuration no longer
- * accepts goes to the dead letters instead of failing every restart.
+ * the pending store (under their keys, or in the slots as an earlier build kept them) are learned after a
+ * restart, in record-time order; one that the (changed) configuration no longer accepts goes to the dead
+ * letters instead of failing every restart.
  */
 class LearnerProcessorRestoreTest {
 
@@ -67,8 +68,8 @@ class LearnerProcessorRestoreTest {
                 LearnerConfig.defaults().toBuilder().batchSize(3).hidden(8).build(), options, new SimpleMeterRegistry(),
                 group, null, new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test", null));
         processor.init(context);
-        assertEquals("2", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8),
-                "two events kept waiting");
+        // Stored as an earlier build kept waiting events (in the slots): they take waiting keys.
+        assertEquals(List.of(10L, 12L), storedTimes(pending), "two events kept waiting, none learned");
 
         processor.process(new Record<>("a".getBytes(StandardCharsets.UTF_8),
                 "{\"task\":\"a\",\"features\":[0,1,0],\"label\":3}".getBytes(StandardCharsets.UTF_8), 13));
@@ -137,10 +138,9 @@ class LearnerProcessorRestoreTest {
         KeyValueStore<String, byte[]> heads = context.getStateStore(PolyheadTopology.HEAD_STORE);
         assertNotNull(heads.get("a"), "task a, learned again, is in the heads store");
         assertNull(heads.get("b"), "task b's event still waits for its batch");
-        assertEquals("1", new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
         assertEquals("0", new String(pending.get(LearnerProcessor.BATCHES_KEY), StandardCharsets.UTF_8));
-        ByteBuffer first = ByteBuffer.wrap(pending.get("slot-0"));
-        assertEquals(12, first.getLong(), "the waiting event moved to the first slot");
+        assertEquals(List.of(12L), storedTimes(pending), "the learned slots freed; the waiting event under its key");
+        assertNotNull(pending.get(LearnerProcessor.waitKey(12, 0)));
     }
 
     @Test
@@ -211,12 +211,36 @@ class LearnerProcessorRestoreTest {
         assertEquals(List.of(120L, 130L, 150L), next);
     }
 
-    /** The record times of the pending slots, in slot order. */
+    @Test
+    void anEventThousandsOfWaitingEventsLateTakesItsPlaceInRecordTime() {
+        MockProcessorContext<byte[], byte[]> context = contextWithStores();
+        KeyValueStore<String, byte[]> pending = context.getStateStore(PolyheadTopology.PENDING_STORE);
+        io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
+        LearnerProcessor processor = new LearnerProcessor(LearnerConfig.defaults().toBuilder().batchSize(5000).hidden(4)
+                .build(), StreamOptions.defaults(), new SimpleMeterRegistry(), group, null,
+                new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test", null));
+        processor.init(context);
+        byte[] event = "{\"task\":\"a\",\"features\":[1,2,3],\"label\":1}".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 3000; i++) {
+            processor.process(new Record<>("a".getBytes(StandardCharsets.UTF_8), event, 1_000 + i));
+        }
+        processor.process(new Record<>("a".getBytes(StandardCharsets.UTF_8), event, 5L));
+        List<Long> times = storedTimes(pending);
+        assertEquals(3001, times.size());
+        assertEquals(5L, times.get(0), "first, before 3,000 events stamped later (an earlier build: at most 256 back)");
+        assertEquals(1_000L, times.get(1));
+    }
+
+    /** The record times of the pending store's learned slots, in slot order, then of its waiting events, in key order. */
     private static List<Long> storedTimes(KeyValueStore<String, byte[]> pending) {
-        int count = Integer.parseInt(new String(pending.get(LearnerProcessor.COUNT_KEY), StandardCharsets.UTF_8));
+        byte[] stored = pending.get(LearnerProcessor.COUNT_KEY);
+        int count = stored == null ? 0 : Integer.parseInt(new String(stored, StandardCharsets.UTF_8));
         List<Long> times = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
             times.add(ByteBuffer.wrap(pending.get("slot-" + i)).getLong());
+        }
+        try (var it = pending.range(LearnerProcessor.WAIT_PREFIX, LearnerProcessor.WAIT_PREFIX + ":")) {
+            it.forEachRemaining(kv -> times.add(ByteBuffer.wrap(kv.value).getLong()));
         }
         return times;
     }

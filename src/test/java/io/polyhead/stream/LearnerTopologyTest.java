@@ -66,6 +66,7 @@ class LearnerTopologyTest {
             for (int i = 0; i < 4; i++) {
                 h.send(i % 2 == 0 ? "a" : null, event("a", "[1, 2, 3]", "\"label\": 5, \"timestamp\": 1732838400000"));
             }
+            h.punctuate();
             List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> out = h.predictions.readRecordsToList();
             assertEquals(4, out.size());
             for (var r : out) {
@@ -196,6 +197,7 @@ class LearnerTopologyTest {
             for (int i = 0; i < 5; i++) {
                 h.sendLater(java.time.Duration.ofSeconds(5), "new",
                         event("new", "[1, 2, 3]", "\"label\": 1, \"timestamp\": " + (2000 + 5000 * (i + 1))));
+                h.punctuate(); // its validate lane's mark: the learner holds it, and learns it
             }
             assertEquals(1.0, h.registry.find("polyhead.tasks.evicted").counter().count(), 0.0);
             h.send("old", event("old", "[1, 2, 3]", "\"label\": 1, \"timestamp\": 40000"));

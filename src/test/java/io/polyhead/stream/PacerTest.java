@@ -30,6 +30,30 @@ class PacerTest {
     }
 
     @Test
+    void aLaneThatKnowsItsEventsCompleteHoldsUntilItIsPastHereAndOnAnotherInstanceWhileItsReportsAreFresh() {
+        Pacer p = new Pacer("learn", "me", null);
+        p.reached("0_0", NOW - 5_000, NOW);
+        p.saw("0_1", NOW - 1_000, NOW);
+        assertEquals(NOW - 5_000, p.watermark(NOW + 10 * Pacer.CATCHING_UP_IDLE_MS),
+                "however long it does not move: its time comes from the validate lanes' marks, not from records");
+        p.reached("0_0", NOW - 6_000, NOW + 1);
+        assertTrue(p.watermark(NOW + 2) <= NOW - 6_000, "it may go back (a validate lane idle before reads again)");
+        p.reached("0_0", Long.MAX_VALUE, NOW + 2);
+        assertEquals(Long.MAX_VALUE, p.watermark(NOW + 3 * Pacer.CATCHING_UP_IDLE_MS), "every validate lane idle");
+
+        Pacer there = new Pacer("learn", "other", null);
+        there.reached("0_2", NOW - 9_000, NOW);
+        byte[][] report = there.report("0_2", NOW);
+        assertNull(there.report("0_2", NOW + Pacer.EXACT_REPORT_EVERY_MS - 1), "unchanged");
+        assertNotNull(there.report("0_2", NOW + Pacer.EXACT_REPORT_EVERY_MS), "unchanged, but it keeps itself fresh");
+        Pacer here = new Pacer("learn", "me", null);
+        here.reached("0_0", NOW - 1_000, NOW);
+        here.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
+        assertEquals(NOW - 9_000, here.watermark(NOW + Pacer.REMOTE_FRESH_MS - 1), "held while the report is fresh");
+        assertEquals(NOW - 1_000, here.watermark(NOW + Pacer.REMOTE_FRESH_MS), "then the other instance is gone");
+    }
+
+    @Test
     void aLiveLaneIdlesAfterATenthOfASecondOneCatchingUpAfterASecond() {
         Pacer p = new Pacer("learn", "me", null);
         p.saw("live", NOW - 10, NOW);

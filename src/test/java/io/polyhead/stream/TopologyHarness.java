@@ -75,7 +75,17 @@ final class TopologyHarness implements AutoCloseable {
         driver.advanceWallClockTime(Duration.ofSeconds(1));
     }
 
+    /**
+     * What a stream thread does between polls: its wall-clock punctuations run, and so the validate stage's
+     * progress mark goes out ({@link EventValidator#MARK_EVERY_MS}) and the learner learns the batches it covers.
+     */
+    void punctuate() {
+        driver.advanceWallClockTime(Duration.ofMillis(EventValidator.MARK_EVERY_MS));
+    }
+
+    /** The predictions out so far, after one round of punctuations ({@link #punctuate}). */
     List<Prediction> readPredictions() {
+        punctuate();
         List<Prediction> out = new ArrayList<>();
         while (!predictions.isEmpty()) {
             out.add(PredictionJson.read(predictions.readValue()));

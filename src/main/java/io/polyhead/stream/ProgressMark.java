@@ -1,0 +1,153 @@
+package io.polyhead.stream;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/**
+ * A progress mark: a record a validate lane writes to every partition of the by-task topic, after the
+ * events it handed on, saying that it has handed on every event it read stamped up to {@link #complete}
+ * ({@link Long#MAX_VALUE}: it is idle, nothing of its waits). A partition keeps the order of what one lane
+ * wrote to it, and the mark commits in the lane's transaction with those events, so a learner lane that
+ * reads the mark has every event of that validate lane up to that time: when every validate lane's mark
+ * has passed a time, the learner lane holds all of its events up to it ({@link Sources}).
+ *
+ * <p>Why: the learner used to go by the record times it had seen, on every lane of every instance. But a
+ * by-task partition merges what four validate lanes hand on, two of them on another instance, each when it
+ * has heard of the others' progress; on {@code bench e2e --instances 2} ({@code sinusoid}, events stamped as
+ * sent) one instance's validate lanes handed on events seconds after the other's of the same time, the
+ * learner lanes had long learned past them, and learned them late, in runs of batches from thousands of
+ * events back (467 of 628 batches ended before an earlier batch had; median 2,000 stream events behind,
+ * the worst 7,751): 1.3x to 1.8x {@code evaluate}'s second-half loss. A report on the sync topic of what a
+ * validate lane handed on could arrive before the events themselves; the mark cannot.
+ *
+ * <p>A mark has an empty key (an event's key is its task id, never empty) and goes to every partition
+ * ({@link #PARTITIONER}).
+ */
+final class ProgressMark {
+    private static final byte VERSION = 1;
+
+    private ProgressMark() {
+    }
+
+    /** The by-task sink's partitioner: a mark to every partition, an event by its key as the producer would. */
+    static final StreamPartitioner<byte[], byte[]> PARTITIONER = (topic, key, value, partitions) -> {
+        if (key == null || key.length > 0) {
+            return Optional.empty();
+        }
+        Set<Integer> all = new HashSet<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(p);
+        }
+        return Optional.of(all);
+    };
+
+    /** Whether a by-task record with this key is a mark. */
+    static boolean is(byte[] key) {
+        return key != null && key.length == 0;
+    }
+
+    static final byte[] KEY = new byte[0];
+
+    /** The value of the mark of validate lane {@code source} having handed on everything up to {@code complete}. */
+    static byte[] encode(String source, long complete) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeUTF(source);
+            out.writeLong(complete);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A decoded mark: its validate lane and the time up to which that lane handed on what it read. */
+    record Mark(String source, long complete) {
+    }
+
+    /** The mark in {@code value}, or null when it is not one this build reads. */
+    static Mark decode(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            if (in.readByte() != VERSION) {
+                return null;
+            }
+            return new Mark(in.readUTF(), in.readLong());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What one learner lane knows of the validate lanes that feed it: the latest mark of each, and so up to
+     * when it holds every event ({@link #upTo}).
+     */
+    static final class Sources {
+        /** No mark heard, and none expected: the lane goes by the record times it saw, as before marks. */
+        static final long NONE = Long.MIN_VALUE + 1;
+        /**
+         * A validate lane whose marks stopped for this long is taken to be gone (its instance died, its task
+         * moved): it holds no one. It marks at least every {@value EventValidator#MARK_AT_LEAST_EVERY_MS} ms.
+         */
+        static final long FRESH_MS = Pacer.REMOTE_FRESH_MS;
+        /** Validate lanes not heard of yet hold the lane this long from its start. */
+        static final long UNHEARD_HOLD_MS = Pacer.CATCHING_UP_IDLE_MS;
+
+        private final int expected;
+        private final long startMs;
+        private final Map<String, long[]> marks = new HashMap<>();
+
+        /**
+         * @param expected the validate lanes in all (the input topic's partitions); 0 when not known
+         * @param startMs  when the learner lane started
+         */
+        Sources(int expected, long startMs) {
+            this.expected = expected;
+            this.startMs = startMs;
+        }
+
+        void mark(Mark mark, long nowMs) {
+            marks.put(mark.source(), new long[] {mark.complete(), nowMs});
+        }
+
+        /** Whether any validate lane's mark was heard. */
+        boolean heard() {
+            return !marks.isEmpty();
+        }
+
+        /**
+         * The time up to which this lane holds every event: the earliest of the fresh marks; {@link Long#MIN_VALUE}
+         * while a validate lane expected is not heard of, for {@value #UNHEARD_HOLD_MS} ms from the start;
+         * {@link Long#MAX_VALUE} when every lane heard of is idle or gone; {@link #NONE} when none was heard
+         * (after that hold, if lanes are expected).
+         */
+        long upTo(long nowMs) {
+            boolean holding = nowMs - startMs < UNHEARD_HOLD_MS;
+            if (marks.isEmpty() && (expected == 0 || !holding)) {
+                return NONE;
+            }
+            if (holding && marks.size() < expected) {
+                return Long.MIN_VALUE;
+            }
+            long upTo = Long.MAX_VALUE;
+            for (long[] m : marks.values()) {
+                if (nowMs - m[1] < FRESH_MS) {
+                    upTo = Math.min(upTo, m[0]);
+                }
+            }
+            return upTo;
+        }
+    }
+}
