@@ -191,8 +191,11 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
             return;
         }
         long stamp = latestRead == Long.MIN_VALUE ? now : Math.max(0, latestRead);
-        context.forward(new Record<>(ProgressMark.KEY, ProgressMark.encode(lane, complete), stamp),
+        context.forward(new Record<>(ProgressMark.KEY, ProgressMark.encode(lane, complete, false), stamp),
                 PolyheadTopology.BY_TASK_SINK);
+        // And straight to this task's learner, in order with the events that go to it without the by-task topic.
+        context.forward(new Record<>(ProgressMark.KEY, ProgressMark.encode(lane, complete, true), stamp),
+                PolyheadTopology.LEARN);
         marked = complete;
         markedMs = now;
         forwardedSinceMark = 0;

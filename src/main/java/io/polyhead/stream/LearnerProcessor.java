@@ -423,6 +423,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             }
             return;
         }
+        if (context.recordMetadata().map(m -> options.byTaskTopic().equals(m.topic())).orElse(false)) {
+            sources.rekeyed(context.currentSystemTimeMs());
+        }
         Event event = deadLetters.parseOrSend(parser, context, record);
         if (event == null) {
             return;

@@ -36,7 +36,10 @@ public final class TopicCatalog {
 
     /** Input events, key = task id. */
     public static final String EVENTS = "polyhead.events";
-    /** Input events re-keyed by task: the learner's input. Same partition count as {@link #EVENTS}. */
+    /**
+     * Input events re-keyed by task, and the validate stage's progress marks: the learner's input. Same partition
+     * count as {@link #EVENTS}.
+     */
     public static final String EVENTS_BY_TASK = "polyhead.events.by-task";
     /** One prediction per accepted event, key = task id. */
     public static final String PREDICTIONS = "polyhead.predictions";

@@ -32,8 +32,11 @@ class ProgressMarkTest {
 
     @Test
     void aMarkDecodesAsWrittenAndGoesToEveryPartitionWhileAnEventGoesByItsKey() {
-        ProgressMark.Mark m = ProgressMark.decode(ProgressMark.encode("0_3", 12345L));
-        assertEquals(new ProgressMark.Mark("0_3", 12345L), m);
+        assertEquals(new ProgressMark.Mark("0_3", 12345L, false), ProgressMark.decode(ProgressMark.encode("0_3", 12345L, false)));
+        assertEquals(new ProgressMark.Mark("0_3", 12345L, true), ProgressMark.decode(ProgressMark.encode("0_3", 12345L, true)));
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 2 + 3 + 8).put((byte) 1).putShort((short) 3)
+                .put("0_3".getBytes(StandardCharsets.UTF_8)).putLong(77L);
+        assertEquals(new ProgressMark.Mark("0_3", 77L, false), ProgressMark.decode(v1.array()), "an earlier build's");
         assertNull(ProgressMark.decode("{\"task\":\"a\"}".getBytes(StandardCharsets.UTF_8)), "not a mark");
         assertNull(ProgressMark.decode(new byte[0]));
         assertEquals(Optional.of(Set.of(0, 1, 2, 3)), ProgressMark.PARTITIONER.partitions("t", ProgressMark.KEY, null, 4));
@@ -47,18 +50,31 @@ class ProgressMarkTest {
     @Test
     void aLaneHoldsEverythingUpToTheEarliestFreshMarkAndWaitsForLanesNotHeardOfForASecond() {
         ProgressMark.Sources sources = new ProgressMark.Sources(2, NOW);
+        sources.rekeyed(NOW); // events come through the by-task topic
+        sources.mark(new ProgressMark.Mark("0_0", Long.MAX_VALUE, true), NOW); // its own lane sends it none directly
         assertEquals(Long.MIN_VALUE, sources.upTo(NOW), "no mark yet, two expected: nothing is known to be complete");
-        sources.mark(new ProgressMark.Mark("0_0", 500), NOW);
+        sources.mark(new ProgressMark.Mark("0_0", 500, false), NOW);
         assertEquals(Long.MIN_VALUE, sources.upTo(NOW + 10), "0_1 not heard of");
         assertEquals(500, sources.upTo(NOW + ProgressMark.Sources.UNHEARD_HOLD_MS), "0_1 not heard of for a second");
-        sources.mark(new ProgressMark.Mark("0_1", 300), NOW + 20);
+        sources.mark(new ProgressMark.Mark("0_1", 300, false), NOW + 20);
         assertEquals(300, sources.upTo(NOW + 30), "the earlier of the two");
-        sources.mark(new ProgressMark.Mark("0_1", Long.MAX_VALUE), NOW + 40);
+        sources.mark(new ProgressMark.Mark("0_1", Long.MAX_VALUE, false), NOW + 40);
         assertEquals(500, sources.upTo(NOW + 50), "0_1 idle: it holds no one");
-        sources.mark(new ProgressMark.Mark("0_1", 200), NOW + 60);
+        sources.mark(new ProgressMark.Mark("0_1", 200, false), NOW + 60);
         assertEquals(200, sources.upTo(NOW + 70), "0_1 reads again: back to its time");
+        sources.rekeyed(NOW + 60 + ProgressMark.Sources.FRESH_MS);
         assertEquals(Long.MAX_VALUE, sources.upTo(NOW + 60 + ProgressMark.Sources.FRESH_MS),
                 "both lanes' marks stopped: gone, they hold no one");
+
+        ProgressMark.Sources direct = new ProgressMark.Sources(2, NOW);
+        direct.mark(new ProgressMark.Mark("0_1", 100, false), NOW);
+        direct.mark(new ProgressMark.Mark("0_0", 950, false), NOW);
+        assertEquals(Long.MIN_VALUE, direct.upTo(NOW), "its own lane's direct mark not heard yet");
+        direct.mark(new ProgressMark.Mark("0_0", 900, true), NOW);
+        assertEquals(900, direct.upTo(NOW), "no event came through the by-task topic: its own lane's direct mark alone");
+        direct.rekeyed(NOW + 1);
+        assertEquals(100, direct.upTo(NOW + 2), "one did: the marks through the topic count too");
+        assertEquals(900, direct.upTo(NOW + 1 + ProgressMark.Sources.REKEYED_RECENT_MS), "until none came for a while");
 
         ProgressMark.Sources unknown = new ProgressMark.Sources(0, NOW);
         assertEquals(ProgressMark.Sources.NONE, unknown.upTo(NOW), "none expected and none heard: record times decide");
@@ -80,13 +96,21 @@ class ProgressMarkTest {
     /** The marks forwarded since the last call, as "lane@time" ("idle" for MAX_VALUE); events left out. */
     private static List<String> marks(MockProcessorContext<byte[], byte[]> context) {
         List<String> out = new ArrayList<>();
+        List<ProgressMark.Mark> direct = new ArrayList<>();
         for (var f : context.forwarded()) {
             if (ProgressMark.is(f.record().key())) {
-                assertEquals(PolyheadTopology.BY_TASK_SINK, f.childName().orElse(""));
                 ProgressMark.Mark m = ProgressMark.decode(f.record().value());
+                if (f.childName().orElse("").equals(PolyheadTopology.LEARN)) {
+                    assertTrue(m.direct(), "straight to the task's own learner");
+                    direct.add(new ProgressMark.Mark(m.source(), m.complete(), false));
+                    continue;
+                }
+                assertEquals(PolyheadTopology.BY_TASK_SINK, f.childName().orElse(""));
+                assertFalse(m.direct());
                 out.add(m.source() + "@" + (m.complete() == Long.MAX_VALUE ? "idle" : Long.toString(m.complete())));
             }
         }
+        assertEquals(out.size(), direct.size(), "each mark both ways");
         context.resetForwards();
         return out;
     }
@@ -160,17 +184,39 @@ class ProgressMarkTest {
         p.init(c);
         long t = NOW - 60_000;
         byte[] event = "{\"task\":\"a\",\"features\":[1,2],\"label\":1}".getBytes(StandardCharsets.UTF_8);
-        p.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_0", t + 100), t));
-        p.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_1", t + 15), t));
+        p.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_0", t + 100, false), t));
+        p.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_0", t + 100, true), t));
+        p.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_1", t + 15, false), t));
+        c.setRecordMetadata(StreamOptions.defaults().byTaskTopic(), 0, 0); // re-keyed events
         p.process(new Record<>("a".getBytes(StandardCharsets.UTF_8), event, t + 10));
         p.process(new Record<>("a".getBytes(StandardCharsets.UTF_8), event, t + 20));
         assertEquals(0, predictions(c), "a full batch, but 0_1 has handed on only up to t+15: an event of t+18 may come");
         p.process(new Record<>("a".getBytes(StandardCharsets.UTF_8), event, t + 18));
         assertEquals(0, predictions(c));
-        p.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_1", t + 30), t));
+        p.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_1", t + 30, false), t));
         assertEquals(2, predictions(c), "both past t+18: the first two in record time (t+10, t+18)");
         List<Long> times = c.forwarded().stream().filter(f -> f.childName().orElse("").equals(
                 PolyheadTopology.PREDICTIONS_SINK)).map(f -> f.record().timestamp()).toList();
         assertEquals(List.of(t + 10, t + 18), times);
+    }
+
+    @Test
+    void eventsThatCameStraightFromTheTasksOwnValidateLaneWaitOnlyForItsDirectMark() {
+        ReplicaGroup group = new ReplicaGroup();
+        MockProcessorContext<byte[], byte[]> c = learnerLane(0);
+        LearnerProcessor p = new LearnerProcessor(LearnerConfig.defaults().toBuilder().batchSize(2).hidden(4).build(),
+                StreamOptions.defaults().withPartitions(2), new SimpleMeterRegistry(), group, null,
+                new LearningWatch(group, 0), new Pacer("learn", group.name(), null));
+        p.init(c);
+        long t = NOW - 60_000;
+        byte[] event = "{\"task\":\"a\",\"features\":[1,2],\"label\":1}".getBytes(StandardCharsets.UTF_8);
+        p.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_1", t, false), t)); // 0_1 far behind
+        c.setRecordMetadata(StreamOptions.defaults().eventsTopic(), 0, 0); // keyed, on its partition: no by-task hop
+        p.process(new Record<>("a".getBytes(StandardCharsets.UTF_8), event, t + 10));
+        p.process(new Record<>("a".getBytes(StandardCharsets.UTF_8), event, t + 20));
+        assertEquals(0, predictions(c), "its own lane has not said how far it is");
+        p.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_0", t + 20, true), t));
+        assertEquals(2, predictions(c), "its own lane handed on all up to t+20; 0_1's mark through the topic does not"
+                + " hold events that did not come through it");
     }
 }
