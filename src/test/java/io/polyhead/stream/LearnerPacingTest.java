@@ -26,7 +26,8 @@ class LearnerPacingTest {
     private static final long NOW = 10_000_000;
     private static final LearnerConfig CONFIG = LearnerConfig.defaults().toBuilder().batchSize(2).hidden(4).build();
 
-    private static MockProcessorContext<byte[], byte[]> context(int partition) {
+    /** A mock context of stream task 0_{@code partition} at {@link #NOW} with the learner's three stores, empty. */
+    static MockProcessorContext<byte[], byte[]> context(int partition) {
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(new Properties(), new TaskId(0, partition),
                 null);
         context.setCurrentSystemTimeMs(NOW);

@@ -155,16 +155,8 @@ class ProgressMarkTest {
     }
 
     private static MockProcessorContext<byte[], byte[]> learnerLane(int partition) {
-        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(new Properties(), new TaskId(0, partition),
-                null);
+        MockProcessorContext<byte[], byte[]> context = LearnerPacingTest.context(partition);
         context.setCurrentSystemTimeMs(NOW);
-        for (String name : new String[] {PolyheadTopology.TRUNK_STORE, PolyheadTopology.HEAD_STORE,
-                PolyheadTopology.PENDING_STORE}) {
-            KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                    Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
-        }
         return context;
     }
 
