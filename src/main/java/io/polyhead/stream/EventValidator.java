@@ -94,9 +94,15 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         this.lane = context.taskId().toString();
         long now = context.currentSystemTimeMs();
         pacer.join(lane, now);
+        // A processor may be closed and initialised again (a task moving back): nothing of its last life counts.
         waiting.clear();
         nextSeq = 0;
+        latestRead = Long.MIN_VALUE;
         lastReadMs = now;
+        quietPunctuations = 0;
+        marked = Long.MIN_VALUE;
+        markedMs = Long.MIN_VALUE / 4;
+        forwardedSinceMark = 0;
         try (KeyValueIterator<String, byte[]> it = held.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();

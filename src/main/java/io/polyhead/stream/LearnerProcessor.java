@@ -129,6 +129,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private long lastStepMs;
     /** The validate lanes' progress marks this lane read: up to when it holds every event ({@link ProgressMark}). */
     private ProgressMark.Sources sources;
+    /** Whether the pacer has this lane's time from the marks ({@link Pacer#reached}), not from its records. */
+    private boolean byMarks;
     /**
      * The model is written after at most this many events too, whatever the interval: under a backlog 5 s can
      * be tens of thousands of events, each held in the pending store and learned again at a restore.
@@ -161,9 +163,11 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.replica = context.taskId().toString();
         group.member(replica);
         pacer.join(replica, context.currentSystemTimeMs());
-        sources = new ProgressMark.Sources(options.partitions(), context.currentSystemTimeMs());
         lastStepMs = context.currentSystemTimeMs();
         restore();
+        // After the restore, which may take a while: the hold for validate lanes not heard of counts from here.
+        sources = new ProgressMark.Sources(options.partitions(), context.currentSystemTimeMs());
+        byMarks = false;
         context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);
         if (!options.taskTtl().isZero()) {
             Duration every = options.taskTtl().dividedBy(10).compareTo(Duration.ofMinutes(1)) < 0
@@ -458,7 +462,16 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         long upTo = sources.upTo(now);
         if (upTo != ProgressMark.Sources.NONE) {
             pacer.reached(replica, upTo, now);
-        } else if (timestamp != Long.MIN_VALUE) {
+            byMarks = true;
+            return;
+        }
+        if (byMarks) {
+            // No marks after all (validate lanes of a build before them), or they stopped counting: the lane
+            // goes by its records again, and idles like any other instead of holding the others at its last mark.
+            pacer.unmarked(replica);
+            byMarks = false;
+        }
+        if (timestamp != Long.MIN_VALUE) {
             pacer.saw(replica, timestamp, now);
         }
     }
@@ -586,7 +599,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (!unrestorable.isEmpty()) {
             sendUnrestorable();
         }
-        if (sources.heard()) {
+        if (sources.heard() || byMarks) {
             // Marks go stale, and the hold for validate lanes not heard of ends, with time alone.
             saw(Long.MIN_VALUE, now);
             report(now);

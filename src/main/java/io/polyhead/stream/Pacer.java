@@ -226,6 +226,17 @@ final class Pacer {
         }
     }
 
+    /**
+     * The lane's time is no longer from marks ({@link #reached}): it goes by the records it sees again
+     * ({@link #saw}), and idles when it sees none.
+     */
+    synchronized void unmarked(String lane) {
+        Lane l = lanes.get(lane);
+        if (l != null) {
+            l.exact = false;
+        }
+    }
+
     /** Notes when the lane's next batch ends, and tells the other instances ({@link #next(String, long, boolean)}). */
     synchronized void next(String lane, long end) {
         next(lane, end, true);

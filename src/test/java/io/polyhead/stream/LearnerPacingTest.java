@@ -131,4 +131,18 @@ class LearnerPacingTest {
         linger(a, NOW + StreamOptions.defaults().linger().toMillis() + 1);
         assertEquals(0, predictions(a), "the batch the watermark allows is claimed and waits until b knows of it");
     }
+    @Test
+    void aReplicaExpectingMarksThatNeverComeGoesByItsRecordsOnceTheHoldForThemEnds() {
+        // Two validate lanes expected, of a build before the marks: none ever comes.
+        ReplicaGroup group = new ReplicaGroup();
+        MockProcessorContext<byte[], byte[]> a = context(0);
+        LearnerProcessor ra = new LearnerProcessor(CONFIG, StreamOptions.defaults().withPartitions(2),
+                new SimpleMeterRegistry(), group, null, new LearningWatch(group, 0), new Pacer("learn", group.name(), null));
+        ra.init(a);
+        send(ra, "x", NOW - 60_000);
+        linger(a, NOW + ProgressMark.Sources.UNHEARD_HOLD_MS / 2);
+        assertEquals(0, predictions(a), "within the hold, the lanes not heard of may still mark: it waits");
+        linger(a, NOW + ProgressMark.Sources.UNHEARD_HOLD_MS + 1);
+        assertEquals(1, predictions(a), "after it, no mark holds the lane (not until " + Pacer.MAX_WAIT_MS + " ms overdue)");
+    }
 }

@@ -37,7 +37,7 @@ class PacerTest {
         assertEquals(NOW - 5_000, p.watermark(NOW + 10 * Pacer.CATCHING_UP_IDLE_MS),
                 "however long it does not move: its time comes from the validate lanes' marks, not from records");
         p.reached("0_0", NOW - 6_000, NOW + 1);
-        assertTrue(p.watermark(NOW + 2) <= NOW - 6_000, "it may go back (a validate lane idle before reads again)");
+        assertEquals(NOW - 6_000, p.watermark(NOW + 2), "it may go back (a validate lane idle before reads again)");
         p.reached("0_0", Long.MAX_VALUE, NOW + 2);
         assertEquals(Long.MAX_VALUE, p.watermark(NOW + 3 * Pacer.CATCHING_UP_IDLE_MS), "every validate lane idle");
 
@@ -51,6 +51,19 @@ class PacerTest {
         here.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
         assertEquals(NOW - 9_000, here.watermark(NOW + Pacer.REMOTE_FRESH_MS - 1), "held while the report is fresh");
         assertEquals(NOW - 1_000, here.watermark(NOW + Pacer.REMOTE_FRESH_MS), "then the other instance is gone");
+    }
+
+    @Test
+    void aLaneWhoseMarksStopCountingGoesByItsRecordsAgainAndIdles() {
+        Pacer p = new Pacer("learn", "me", null);
+        p.reached("0_0", Long.MIN_VALUE, NOW);
+        p.saw("0_1", NOW - 10, NOW);
+        assertEquals(Long.MIN_VALUE, p.watermark(NOW + 10 * Pacer.CATCHING_UP_IDLE_MS), "held by marks, it never idles");
+        p.unmarked("0_0");
+        assertEquals(Long.MAX_VALUE, p.watermark(NOW + 10 * Pacer.CATCHING_UP_IDLE_MS),
+                "by its records it has seen none for long: idle, like the other lane");
+        p.saw("0_0", NOW - 20, NOW + 20 * Pacer.CATCHING_UP_IDLE_MS);
+        assertEquals(NOW - 20, p.watermark(NOW + 20 * Pacer.CATCHING_UP_IDLE_MS), "a record makes it hold again");
     }
 
     @Test

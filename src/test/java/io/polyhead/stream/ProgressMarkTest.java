@@ -51,7 +51,8 @@ class ProgressMarkTest {
     void aLaneHoldsEverythingUpToTheEarliestFreshMarkAndWaitsForLanesNotHeardOfForASecond() {
         ProgressMark.Sources sources = new ProgressMark.Sources(2, NOW);
         sources.rekeyed(NOW); // events come through the by-task topic
-        sources.mark(new ProgressMark.Mark("0_0", Long.MAX_VALUE, true), NOW); // its own lane sends it none directly
+        // its own lane's direct mark says idle: no event comes straight from it, all come through the by-task topic
+        sources.mark(new ProgressMark.Mark("0_0", Long.MAX_VALUE, true), NOW);
         assertEquals(Long.MIN_VALUE, sources.upTo(NOW), "no mark yet, two expected: nothing is known to be complete");
         sources.mark(new ProgressMark.Mark("0_0", 500, false), NOW);
         assertEquals(Long.MIN_VALUE, sources.upTo(NOW + 10), "0_1 not heard of");
@@ -96,23 +97,27 @@ class ProgressMarkTest {
     /** The marks forwarded since the last call, as "lane@time" ("idle" for MAX_VALUE); events left out. */
     private static List<String> marks(MockProcessorContext<byte[], byte[]> context) {
         List<String> out = new ArrayList<>();
-        List<ProgressMark.Mark> direct = new ArrayList<>();
+        List<String> direct = new ArrayList<>();
         for (var f : context.forwarded()) {
             if (ProgressMark.is(f.record().key())) {
                 ProgressMark.Mark m = ProgressMark.decode(f.record().value());
                 if (f.childName().orElse("").equals(PolyheadTopology.LEARN)) {
                     assertTrue(m.direct(), "straight to the task's own learner");
-                    direct.add(new ProgressMark.Mark(m.source(), m.complete(), false));
+                    direct.add(label(m));
                     continue;
                 }
                 assertEquals(PolyheadTopology.BY_TASK_SINK, f.childName().orElse(""));
                 assertFalse(m.direct());
-                out.add(m.source() + "@" + (m.complete() == Long.MAX_VALUE ? "idle" : Long.toString(m.complete())));
+                out.add(label(m));
             }
         }
-        assertEquals(out.size(), direct.size(), "each mark both ways");
+        assertEquals(out, direct, "each mark both ways, the same");
         context.resetForwards();
         return out;
+    }
+
+    private static String label(ProgressMark.Mark m) {
+        return m.source() + "@" + (m.complete() == Long.MAX_VALUE ? "idle" : Long.toString(m.complete()));
     }
 
     private static void punctuate(MockProcessorContext<byte[], byte[]> context, long now) {
