@@ -168,6 +168,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         // After the restore, which may take a while: the hold for validate lanes not heard of counts from here.
         sources = new ProgressMark.Sources(options.partitions(), context.currentSystemTimeMs());
         byMarks = false;
+        if (!recordTimes.isEmpty()) {
+            saw(recordTimes.get(recordTimes.size() - 1), context.currentSystemTimeMs()); // the latest waiting
+        }
         context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);
         if (!options.taskTtl().isZero()) {
             Duration every = options.taskTtl().dividedBy(10).compareTo(Duration.ofMinutes(1)) < 0
@@ -349,7 +352,6 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
                 recordTimes.add(slot.timestamp);
                 arrivals.add(now);
                 waitKeys.add(kv.key);
-                saw(slot.timestamp, now);
                 continue;
             }
             // The configuration changed since the event was accepted (limits, input dimension, ...):
@@ -582,17 +584,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         pacer.next(replica, attempt != Long.MAX_VALUE ? attempt : natural, !stepUnsent);
     }
 
-    /**
-     * The latest record time among the first {@code n} waiting events: when a batch of them ends. Not the last
-     * one's: the validate stage's lanes each pass on their events up to the same time in turn, so a by-task
-     * partition goes back in time where one lane's run ends and the next begins.
-     */
+    /** When a batch of the first {@code n} waiting events ends: the last one's time, as they wait in record-time order. */
     private long latestOf(int n) {
-        long latest = Long.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            latest = Math.max(latest, recordTimes.get(i));
-        }
-        return latest;
+        return recordTimes.get(n - 1);
     }
 
     private void lingerExpired(long now) {

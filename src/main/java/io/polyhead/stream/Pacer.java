@@ -31,7 +31,9 @@ import java.util.Map;
  * stamped within {@value #LIVE_WITHIN_MS} ms of its arrival; {@value #CATCHING_UP_IDLE_MS} ms when it is
  * catching up on older records, where a single stream thread busy learning for the other lanes leaves a
  * lane without a record for a hundred milliseconds or more (with 100 ms there too, two replicas still ran
- * a median 600 and at times 4,000 stream events apart). No event waits without end: in the validate stage
+ * a median 600 and at times 4,000 stream events apart). A learner lane whose time comes from the progress
+ * marks ({@link #reached}) does not idle: the marks say when nothing of its is on the way. No event waits
+ * without end: in the validate stage
  * at most {@value #MAX_WAIT_MS} ms from its arrival, in the learner stage until its replica has gone
  * {@value #MAX_WAIT_MS} ms without learning a batch (a replica that keeps learning is not held back, its
  * events only wait their turn).

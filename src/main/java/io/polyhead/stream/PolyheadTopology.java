@@ -33,9 +33,11 @@ import org.apache.kafka.streams.state.Stores;
  * producer used. Every input record yields exactly one prediction or one dead letter. Both stages go
  * on in record-time order across the partitions of all instances ({@link Pacer}): valid events wait for
  * the other input partitions in the {@code paced} store, and a replica's events for the other replicas in
- * the pending store. Each validate lane writes progress marks to every by-task partition
- * ({@link ProgressMark}): a learner lane learns a time only once every validate lane has handed on all
- * of that time.
+ * the pending store. Each validate lane writes progress marks to every by-task partition and to its own
+ * task's learner ({@link ProgressMark}): a learner lane learns a time once its own validate lane, and, while
+ * re-keyed events reach it, every other validate lane still marking, has handed on all of that time. Lanes
+ * whose marks stop hold no one after {@value Pacer#REMOTE_FRESH_MS} ms, and no event waits past
+ * {@value Pacer#MAX_WAIT_MS} ms ({@link Pacer#overdue}).
  */
 public final class PolyheadTopology {
     static final String EVENTS_SOURCE = "events";

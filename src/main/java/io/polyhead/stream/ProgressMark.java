@@ -103,7 +103,11 @@ final class ProgressMark {
      * when it holds every event ({@link #upTo}).
      */
     static final class Sources {
-        /** No mark heard, and none expected: the lane goes by the record times it saw, as before marks. */
+        /**
+         * The marks say nothing: none heard once the hold for them is over (validate lanes of a build before
+         * marks, or none expected), or only marks through the by-task topic while no re-keyed event arrives. The
+         * lane goes by the record times it saw, as before marks.
+         */
         static final long NONE = Long.MIN_VALUE + 1;
         /**
          * A validate lane whose marks stopped for this long is taken to be gone (its instance died, its task

@@ -46,6 +46,24 @@ class LearnerProcessorRestoreTest {
         return context;
     }
 
+    /** A context at system time 1,000 ms on the stores of {@code context}: the stream task after a restart. */
+    private static MockProcessorContext<byte[], byte[]> sameStores(MockProcessorContext<byte[], byte[]> context) {
+        MockProcessorContext<byte[], byte[]> again = new MockProcessorContext<>();
+        again.setCurrentSystemTimeMs(1_000);
+        for (String name : new String[] {PolyheadTopology.TRUNK_STORE, PolyheadTopology.HEAD_STORE,
+                PolyheadTopology.PENDING_STORE}) {
+            again.addStateStore(context.getStateStore(name));
+        }
+        return again;
+    }
+
+    /** A learner processor of its own instance, alone (no sync, no other replicas). */
+    private static LearnerProcessor alone(LearnerConfig config) {
+        io.polyhead.model.ReplicaGroup group = new io.polyhead.model.ReplicaGroup();
+        return new LearnerProcessor(config, StreamOptions.defaults(), new SimpleMeterRegistry(), group, null,
+                new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test", null));
+    }
+
     private static byte[] slot(String json, long timestamp) {
         byte[] value = json.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(Long.BYTES + value.length).putLong(timestamp).put(value).array();
@@ -192,15 +210,8 @@ class LearnerProcessorRestoreTest {
 
         // A restart from these stores: the model was not written yet, so the batch is learned again, and the
         // waiting events come back in their order.
-        MockProcessorContext<byte[], byte[]> again = new MockProcessorContext<>();
-        again.setCurrentSystemTimeMs(1_000);
-        for (String name : new String[] {PolyheadTopology.TRUNK_STORE, PolyheadTopology.HEAD_STORE,
-                PolyheadTopology.PENDING_STORE}) {
-            again.addStateStore(context.getStateStore(name));
-        }
-        LearnerProcessor restored = new LearnerProcessor(config, StreamOptions.defaults(), new SimpleMeterRegistry(),
-                new io.polyhead.model.ReplicaGroup(), null,
-                new io.polyhead.observe.LearningWatch(new io.polyhead.model.ReplicaGroup(), 0), new Pacer("learn", "test", null));
+        MockProcessorContext<byte[], byte[]> again = sameStores(context);
+        LearnerProcessor restored = alone(config);
         restored.init(again);
         assertEquals(List.of(120L, 150L), storedTimes(pending), "learned again and dropped; the waiting first, in order");
         restored.process(new Record<>("a".getBytes(StandardCharsets.UTF_8),
@@ -229,6 +240,33 @@ class LearnerProcessorRestoreTest {
         assertEquals(3001, times.size());
         assertEquals(5L, times.get(0), "first, before 3,000 events stamped later (an earlier build: at most 256 back)");
         assertEquals(1_000L, times.get(1));
+    }
+
+    @Test
+    void eventsOfOneTimeKeepTheirArrivalOrderAcrossARestartAndALaterOneTakesANewKey() {
+        MockProcessorContext<byte[], byte[]> context = contextWithStores();
+        KeyValueStore<String, byte[]> pending = context.getStateStore(PolyheadTopology.PENDING_STORE);
+        LearnerConfig config = LearnerConfig.defaults().toBuilder().batchSize(10).hidden(4).build();
+        LearnerProcessor first = alone(config);
+        first.init(context);
+        for (int label = 1; label <= 3; label++) {
+            first.process(new Record<>("a".getBytes(StandardCharsets.UTF_8),
+                    ("{\"task\":\"a\",\"features\":[1,2],\"label\":" + label + "}").getBytes(StandardCharsets.UTF_8), 100L));
+        }
+        MockProcessorContext<byte[], byte[]> again = sameStores(context);
+        LearnerProcessor restored = alone(config);
+        restored.init(again);
+        restored.process(new Record<>("a".getBytes(StandardCharsets.UTF_8),
+                "{\"task\":\"a\",\"features\":[1,2],\"label\":4}".getBytes(StandardCharsets.UTF_8), 100L));
+        List<String> labels = new java.util.ArrayList<>();
+        try (var it = pending.range(LearnerProcessor.WAIT_PREFIX, LearnerProcessor.WAIT_PREFIX + ":")) {
+            it.forEachRemaining(kv -> {
+                String json = new String(kv.value, Long.BYTES, kv.value.length - Long.BYTES, StandardCharsets.UTF_8);
+                labels.add(json.substring(json.lastIndexOf(':') + 1, json.length() - 1));
+            });
+        }
+        assertEquals(List.of("1", "2", "3", "4"), labels,
+                "the fourth after the three, under a key of its own (the sequence goes on from the store's)");
     }
 
     /** The record times of the pending store's learned slots, in slot order, then of its waiting events, in key order. */
