@@ -47,6 +47,7 @@ import java.util.Map;
  * synchronised; one pacer per stage and topology, like the replica group.
  */
 final class Pacer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pacer.class);
     /** A lane that saw no record for this long no longer holds the others back. */
     static final long IDLE_MS = 100;
     /** A lane catching up on older records counts as idle only after this. */
@@ -466,6 +467,28 @@ final class Pacer {
         return ends;
     }
 
+    /** Instances whose reports came from a build before the progress marks: each is logged once. */
+    private final java.util.Set<String> earlierBuilds = new java.util.HashSet<>();
+
+    /**
+     * Another instance of the application runs a build before the progress marks (its reports end before the
+     * flag {@link #report} writes last). A group must not mix them: that build reads a mark as an event and
+     * dead-letters it, and a partition that moves to it from this build loses the events waiting under the
+     * pending store's new keys. Said once per instance, as a warning: stop every instance, then upgrade.
+     */
+    private void earlierBuild(String from) {
+        if (earlierBuilds.add(from)) {
+            LOG.warn("instance {} of this application runs an earlier Polyhead build (its {} progress reports have no"
+                    + " marks flag): a mixed group dead-letters progress marks there and can lose waiting events when a"
+                    + " partition moves to it; stop every instance, then start them all on one build", from, stage);
+        }
+    }
+
+    /** Whether {@code origin} was heard reporting from a build before the progress marks. */
+    synchronized boolean earlierBuildHeard(String origin) {
+        return earlierBuilds.contains(origin);
+    }
+
     /** Whether a sync topic key is a progress report of this stage. */
     boolean reads(String key) {
         return key.startsWith(REPORT_PREFIX + stage + "/");
@@ -499,6 +522,9 @@ final class Pacer {
             // this instance's (an earlier build's report has neither, and asks for no acknowledgement).
             Map<String, Long> claims = in.available() > 0 ? readEnds(in) : Map.of();
             Map<String, Long> seen = in.available() > 0 ? readEnds(in) : null;
+            if (in.available() == 0) {
+                earlierBuild(from);
+            }
             l.exact = in.available() > 0 && in.readBoolean();
             l.reportMs = nowMs;
             // A report that only says the next batch changed is no news of records seen.

@@ -122,7 +122,8 @@ final class ProgressMark {
          * within this: a stream produced keyed by task, each event already on its task's partition, goes
          * straight from each validate lane to its own task's learner, and waiting for the other lanes' marks,
          * a commit away through the by-task topic, doubled the latency (`bench e2e`, 2,000 events/s: p50 100
-         * to 220 ms). The first events re-keyed after such a spell may be learned a batch late.
+         * to 220 ms). The first events re-keyed after such a spell may be learned late, behind the batches learned
+         * from the lane's own validate lane before they arrived.
          */
         static final long REKEYED_RECENT_MS = 5_000;
 

@@ -54,6 +54,20 @@ class PacerTest {
     }
 
     @Test
+    void anInstanceOfABuildBeforeTheMarksIsToldApartByItsReports() {
+        Pacer there = new Pacer("learn", "other", null);
+        there.saw("0_2", NOW - 9_000, NOW);
+        byte[][] report = there.report("0_2", NOW);
+        Pacer here = new Pacer("learn", "me", null);
+        here.remoteReport(new String(report[0], StandardCharsets.UTF_8), report[1], NOW);
+        assertFalse(here.earlierBuildHeard("other"), "this build's report");
+        byte[] earlier = java.util.Arrays.copyOf(report[1], report[1].length - 1); // without the marks flag
+        here.remoteReport(new String(report[0], StandardCharsets.UTF_8), earlier, NOW + 1);
+        assertTrue(here.earlierBuildHeard("other"), "an earlier build's (8fa1cca) report ends before the flag");
+        assertEquals(NOW - 9_000, here.watermark(NOW + 2), "and still counts");
+    }
+
+    @Test
     void aLaneWhoseMarksStopCountingGoesByItsRecordsAgainAndIdles() {
         Pacer p = new Pacer("learn", "me", null);
         p.reached("0_0", Long.MIN_VALUE, NOW);
