@@ -99,6 +99,15 @@ public final class LayoutBench {
         return events;
     }
 
+    /** The same events without timestamps of their own: their records' times are all that orders them on Kafka. */
+    public static List<Event> withoutTimestamps(List<Event> events) {
+        List<Event> out = new ArrayList<>(events.size());
+        for (Event e : events) {
+            out.add(new Event(e.task(), e.id(), e.features(), e.label(), e.type(), e.classes(), null));
+        }
+        return out;
+    }
+
     /** A line of figures: the run's against one learner's. */
     public static String describe(Figures kafka, Figures one) {
         return String.format(java.util.Locale.ROOT, "second half %.4f (evaluate %.4f, %.3fx), late tasks' first 10 %.4f "

@@ -185,7 +185,7 @@ public final class BenchCommand implements Runnable {
                 "Examples:",
                 "  ./polyhead bench e2e --events 100000 --rate 5000",
                 "  ./polyhead bench e2e --instances 2",
-                "  ./polyhead bench e2e --instances 2 --event-spacing 1"})
+                "  ./polyhead bench e2e --instances 2 --no-event-timestamps"})
     static final class EndToEnd implements Callable<Integer> {
         /** Seconds of offered load before latencies count: the application's start (JIT, first transactions). */
         static final int WARMUP_SECONDS = 5;
@@ -211,11 +211,16 @@ public final class BenchCommand implements Runnable {
         int instances;
 
         @Option(names = "--event-spacing", paramLabel = "MS", defaultValue = "0",
-                description = "With --instances: stamp the events MS milliseconds apart, the last one now, as a stream "
-                        + "that happened over time and is read as a backlog; 0 stamps each as it is sent, 20k events within "
-                        + "a few hundred milliseconds, so that record time orders them only to the millisecond (default "
-                        + "${DEFAULT-VALUE}).")
+                description = "With --instances: stamp the records MS milliseconds apart, the last one now, as a stream "
+                        + "that happened over time and is read as a backlog; 0 stamps each as it is sent, 20k records within "
+                        + "a few hundred milliseconds (default ${DEFAULT-VALUE}). The events carry timestamps of their own, "
+                        + "1 ms apart, and those order them; see --no-event-timestamps.")
         long eventSpacing;
+
+        @Option(names = "--no-event-timestamps",
+                description = "With --instances: produce the events without their own timestamps, so that only their "
+                        + "records' order them, to the millisecond (as sent, up to a few hundred events share one).")
+        boolean noEventTimestamps;
 
         @picocli.CommandLine.Mixin
         KafkaOptions kafka;
@@ -232,6 +237,9 @@ public final class BenchCommand implements Runnable {
             }
             if (eventSpacing > 0 && instances == 0) {
                 throw new UserErrors.UserError("--event-spacing is used with --instances only");
+            }
+            if (noEventTimestamps && instances == 0) {
+                throw new UserErrors.UserError("--no-event-timestamps is used with --instances only");
             }
             PolyheadCli.announceLogFile(out, "Kafka's clients, the embedded broker");
             if (instances > 0) {
@@ -330,7 +338,9 @@ public final class BenchCommand implements Runnable {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("polyhead-bench-layout");
             out.printf(Locale.ROOT, "%d partitions on %d instance%s (each its own JVM), embedded broker, OMP_NUM_THREADS=%s, %s%n",
                     partitions, instances, instances == 1 ? "" : "s", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-                    eventSpacing == 0 ? "events stamped as sent" : "events stamped " + eventSpacing + " ms apart");
+                    (eventSpacing == 0 ? "records stamped as sent" : "records stamped " + eventSpacing + " ms apart")
+                            + (noEventTimestamps ? ", events without timestamps of their own" : ", events with timestamps of "
+                                    + "their own 1 ms apart"));
             for (io.polyhead.bench.LayoutBench.Stream stream : io.polyhead.bench.LayoutBench.Stream.values()) {
                 java.util.List<io.polyhead.event.Event> events = io.polyhead.bench.LayoutBench.events(stream);
                 // The first seed is the default one: its figures are evaluate's, the reference of the layouts.
@@ -339,7 +349,7 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "%s: %d events; %s ...%n", stream.name().toLowerCase(Locale.ROOT), events.size(),
                         spread.line());
                 var kafka = io.polyhead.bench.LayoutBench.onKafka(dir.resolve(stream.name().toLowerCase(Locale.ROOT)),
-                        events, partitions, instances, stream.lateAfter(), runArgs, eventSpacing, out::println);
+                        noEventTimestamps ? io.polyhead.bench.LayoutBench.withoutTimestamps(events) : events, partitions, instances, stream.lateAfter(), runArgs, eventSpacing, out::println);
                 out.printf(Locale.ROOT, "%s on %d instance%s: %s%n", stream.name().toLowerCase(Locale.ROOT), instances,
                         instances == 1 ? "" : "s", io.polyhead.bench.LayoutBench.describe(kafka, one));
             }

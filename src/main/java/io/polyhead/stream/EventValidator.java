@@ -27,7 +27,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the partition the default partitioner gives its task goes straight to the learner: same stream task,
  * one Kafka hop and one commit less.
  *
- * <p>A valid event goes on in record-time order with the other partitions of the instance: it waits in
+ * <p>A valid event goes on in event-time order ({@link Pacer#timeOf}) with the other partitions of the instance: it waits in
  * the {@code paced} store until the {@link Pacer} says every partition still receiving has reached its
  * time, or until it is {@link Pacer#overdue}. The store is
  * changelogged like the learner's, so an event held when a commit takes its offset is not lost: the next
@@ -66,8 +66,12 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
      * record since, though the next poll holds many.
      */
     static final int IDLE_PUNCTUATIONS = 3;
-    /** The latest record time this lane read, and when (wall clock); punctuations since its last record. */
+    /**
+     * The latest event time this lane read ({@link Pacer#timeOf}) and record timestamp (what its marks are stamped
+     * with: Kafka's retention goes by record timestamps), when (wall clock); punctuations since its last record.
+     */
     private long latestRead = Long.MIN_VALUE;
+    private long latestStamp = Long.MIN_VALUE;
     private long lastReadMs;
     private int quietPunctuations;
     /** The time its last mark said, when it went, and the events handed on since. */
@@ -75,8 +79,11 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
     private long markedMs = Long.MIN_VALUE / 4;
     private int forwardedSinceMark;
 
-    /** An event waiting for the other partitions: where it goes, the record, its store key, when it began waiting. */
-    private record Held(String key, byte destination, Record<byte[], byte[]> record, long sinceMs) {
+    /**
+     * An event waiting for the other partitions: its store key, where it goes, the record, its time
+     * ({@link Pacer#timeOf}), when it began waiting.
+     */
+    private record Held(String key, byte destination, Record<byte[], byte[]> record, long time, long sinceMs) {
     }
 
     EventValidator(EventParser.Config parserConfig, int partitions, MeterRegistry registry, Pacer pacer) {
@@ -98,6 +105,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         waiting.clear();
         nextSeq = 0;
         latestRead = Long.MIN_VALUE;
+        latestStamp = Long.MIN_VALUE;
         lastReadMs = now;
         quietPunctuations = 0;
         marked = Long.MIN_VALUE;
@@ -108,7 +116,8 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
                 KeyValue<String, byte[]> kv = it.next();
                 Held h = decode(kv.key, kv.value, now);
                 waiting.add(h);
-                pacer.saw(lane, h.record.timestamp(), now);
+                pacer.saw(lane, h.time, now);
+                pacer.arrived(lane, h.record.timestamp(), now);
                 nextSeq = Math.max(nextSeq, Long.parseLong(kv.key.substring(HELD_PREFIX.length())) + 1);
             }
         }
@@ -120,13 +129,16 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        latestRead = Math.max(latestRead, record.timestamp());
-        lastReadMs = context.currentSystemTimeMs();
-        quietPunctuations = 0;
+        latestStamp = Math.max(latestStamp, record.timestamp());
         Event event = deadLetters.parseOrSend(parser, context, record);
         if (event == null) {
+            // A dead letter has no time of its own to mark and holds nothing back: a lane reading only those idles.
             return;
         }
+        long time = Pacer.timeOf(event, record.timestamp());
+        latestRead = Math.max(latestRead, time);
+        lastReadMs = context.currentSystemTimeMs();
+        quietPunctuations = 0;
         // The origin header is ours to set: one that arrived with the record (a replayed dead letter, a producer's
         // own) would name the wrong record.
         record.headers().remove(DeadLetters.ORIGIN_HEADER);
@@ -145,16 +157,17 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         context.recordMetadata().ifPresent(m -> DeadLetters.markOrigin(headers, m.topic(), m.partition(), m.offset()));
         Record<byte[], byte[]> out = record.withKey(taskKey).withHeaders(headers);
         long now = context.currentSystemTimeMs();
-        pacer.saw(lane, out.timestamp(), now);
+        pacer.saw(lane, time, now);
+        pacer.arrived(lane, record.timestamp(), now);
         long mark = pacer.watermark(now);
-        if (waiting.isEmpty() && out.timestamp() <= mark) {
+        if (waiting.isEmpty() && time <= mark) {
             // Nothing of this lane waits and the others are past it: on at once, without the store.
             forward(destination, out);
         } else {
             String seq = Long.toString(nextSeq++);
             String key = HELD_PREFIX + "0".repeat(19 - seq.length()) + seq;
-            held.put(key, encode(destination, out));
-            waiting.add(new Held(key, destination, out, now));
+            held.put(key, encode(destination, out, time));
+            waiting.add(new Held(key, destination, out, time, now));
         }
         release(now, mark);
     }
@@ -166,7 +179,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
 
     /**
      * Up to when this lane has handed on every event it read: just before its oldest waiting event, or its latest
-     * record's time when none waits (another record of that millisecond may still follow and be learned a batch
+     * event's time when none waits (another event of that millisecond may still follow and be learned a batch
      * late: waiting for the next record instead would hold the last event of a quiet live stream until the lane
      * idles); {@link Long#MAX_VALUE} when it is idle with none waiting; {@link Long#MIN_VALUE}
      * when it has read nothing yet and is not idle.
@@ -175,7 +188,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         if (!waiting.isEmpty()) {
             long oldest = Long.MAX_VALUE;
             for (Held h : waiting) {
-                oldest = Math.min(oldest, h.record.timestamp());
+                oldest = Math.min(oldest, h.time);
             }
             return oldest - 1;
         }
@@ -196,7 +209,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         if (!changed && now - markedMs < MARK_AT_LEAST_EVERY_MS) {
             return;
         }
-        long stamp = latestRead == Long.MIN_VALUE ? now : Math.max(0, latestRead);
+        long stamp = latestStamp == Long.MIN_VALUE ? now : Math.max(0, latestStamp);
         context.forward(new Record<>(ProgressMark.KEY, ProgressMark.encode(lane, complete, false), stamp),
                 PolyheadTopology.BY_TASK_SINK);
         // And straight to this task's learner, in order with the events that go to it without the by-task topic.
@@ -212,7 +225,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
         pacer.sendReport(lane, now);
         while (!waiting.isEmpty()) {
             Held h = waiting.peek();
-            if (h.record.timestamp() > mark && !Pacer.overdue(h.sinceMs, now, waiting.size())) {
+            if (h.time > mark && !Pacer.overdue(h.sinceMs, now, waiting.size())) {
                 break;
             }
             waiting.poll();
@@ -230,9 +243,10 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
 
     private static final String HELD_PREFIX = "held-";
 
-    private static byte[] encode(byte destination, Record<byte[], byte[]> r) {
+    /** A waiting event as stored: its record, then its time (a build before event times stored none). */
+    private static byte[] encode(byte destination, Record<byte[], byte[]> r, long time) {
         Header[] headers = r.headers().toArray();
-        int size = 1 + Long.BYTES + 3 * Integer.BYTES + r.key().length + r.value().length;
+        int size = 1 + 2 * Long.BYTES + 3 * Integer.BYTES + r.key().length + r.value().length;
         for (Header h : headers) {
             byte[] name = h.key().getBytes(StandardCharsets.UTF_8);
             size += 2 * Integer.BYTES + name.length + (h.value() == null ? 0 : h.value().length);
@@ -248,7 +262,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
                 b.putInt(h.value().length).put(h.value());
             }
         }
-        return b.array();
+        return b.putLong(time).array();
     }
 
     private static Held decode(String key, byte[] stored, long now) {
@@ -263,7 +277,8 @@ final class EventValidator implements Processor<byte[], byte[], byte[], byte[]> 
             int length = b.getInt();
             headers.add(name, length < 0 ? null : bytes(b, length));
         }
-        return new Held(key, destination, new Record<>(k, v, timestamp, headers), now);
+        long time = b.remaining() >= Long.BYTES ? b.getLong() : timestamp;
+        return new Held(key, destination, new Record<>(k, v, timestamp, headers), time, now);
     }
 
     private static byte[] bytes(ByteBuffer b, int length) {

@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>every event since the model was last written is in the {@code pending} store, holding the record's
  *       timestamp and original bytes: those learned since in slots, in the order learned, with a count and
  *       where each batch ended; those waiting for their batch under keys that sort as they will be learned,
- *       by record time and arrival ({@link #waitKey});</li>
+ *       by event time and arrival ({@link #waitKey});</li>
  *   <li>at most every checkpoint interval ({@link StreamOptions#checkpointIntervalMs}, 5 s by default; and
  *       after {@value #MAX_UNWRITTEN_EVENTS} events) the
  *       trunk entry and the key entries touched since are written to the {@code trunk} and {@code heads}
@@ -86,6 +86,11 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
      * were read.
      */
     private final List<Long> recordTimes = new ArrayList<>();
+    /**
+     * The waiting events' times ({@link Pacer#timeOf}: their own timestamp, else their record's), in the batch's
+     * order, which is theirs: what the pacer and the turns go by.
+     */
+    private final List<Long> eventTimes = new ArrayList<>();
     private final List<Record<byte[], byte[]>> unrestorable = new ArrayList<>();
     /** The waiting events' keys in the pending store ({@link #waitKey}), in the batch's order. */
     private final List<String> waitKeys = new ArrayList<>();
@@ -105,7 +110,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     private String replica;
     /** Sends contributions to the other instances; null for an instance on its own (tests). */
     private final SyncSender sender;
-    /** Lines this instance's replicas up by record time: an event is learned once every replica receiving is at its time. */
+    /** Lines this instance's replicas up by event time ({@link Pacer#timeOf}): an event is learned once every replica receiving is at its time. */
     private final Pacer pacer;
     /** Events learned since this replica's contribution last went to the sync topic, and when it went. */
     private long unsent;
@@ -168,8 +173,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         // After the restore, which may take a while: the hold for validate lanes not heard of counts from here.
         sources = new ProgressMark.Sources(options.partitions(), context.currentSystemTimeMs());
         byMarks = false;
-        if (!recordTimes.isEmpty()) {
-            saw(recordTimes.get(recordTimes.size() - 1), context.currentSystemTimeMs()); // the latest waiting
+        if (!eventTimes.isEmpty()) {
+            saw(eventTimes.get(eventTimes.size() - 1), context.currentSystemTimeMs()); // the latest waiting
         }
         context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);
         if (!options.taskTtl().isZero()) {
@@ -204,6 +209,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         parser = new EventParser(options.parser().withInputDim(learner.inputDim()));
         batch.clear();
         recordTimes.clear();
+        eventTimes.clear();
         arrivals.clear();
         waitKeys.clear();
         nextSeq = 0;
@@ -350,6 +356,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             if (reason == null) {
                 batch.add(slot.event);
                 recordTimes.add(slot.timestamp);
+                eventTimes.add(timeOfKey(kv.key));
                 arrivals.add(now);
                 waitKeys.add(kv.key);
                 continue;
@@ -365,12 +372,18 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     static final String WAIT_PREFIX = "wait-";
 
     /**
-     * The pending store's key of a waiting event: its record time, then its arrival among this task's events, both
-     * zero-padded, so that the keys sort as the events are learned (record times in Kafka Streams are never
-     * negative).
+     * The pending store's key of a waiting event: its time ({@link Pacer#timeOf}), then its arrival among this
+     * task's events, both zero-padded, so that the keys sort as the events are learned (neither an event's
+     * timestamp nor a record's is ever negative). Events waiting as a build before event times kept them are
+     * keyed by their record time.
      */
-    static String waitKey(long timestamp, long seq) {
-        return WAIT_PREFIX + pad(Math.max(0, timestamp)) + "-" + pad(seq);
+    static String waitKey(long time, long seq) {
+        return WAIT_PREFIX + pad(Math.max(0, time)) + "-" + pad(seq);
+    }
+
+    /** The time a waiting event's key ({@link #waitKey}) sorts it by. */
+    static long timeOfKey(String key) {
+        return Long.parseLong(key.substring(WAIT_PREFIX.length(), key.lastIndexOf('-')));
     }
 
     private static String pad(long n) {
@@ -436,6 +449,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (event == null) {
             return;
         }
+        long time = Pacer.timeOf(event, record.timestamp());
         event = withTimestamp(event, record.timestamp());
         Rejection reason = learner.admit(event);
         if (reason != null) {
@@ -448,16 +462,17 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         // The record's own bytes and timestamp: no re-serialisation, and exactly what arrived.
         byte[] value = record.value();
         long now = context.currentSystemTimeMs();
-        addWaiting(event, record.timestamp(), ByteBuffer.allocate(Long.BYTES + value.length).putLong(record.timestamp())
-                .put(value).array(), now);
-        saw(record.timestamp(), now);
+        addWaiting(event, time, record.timestamp(), ByteBuffer.allocate(Long.BYTES + value.length)
+                .putLong(record.timestamp()).put(value).array(), now);
+        pacer.arrived(replica, record.timestamp(), now);
+        saw(time, now);
         learnWhatIsDue(now);
         group.noteWaiting(replica, batch.size());
     }
 
     /**
      * Tells the pacer how far this lane is: up to when it holds every event, once the validate lanes' marks are
-     * heard ({@link ProgressMark.Sources#upTo}); before that (or without marks), the latest record time it saw
+     * heard ({@link ProgressMark.Sources#upTo}); before that (or without marks), the latest event time it saw
      * ({@code timestamp}; {@link Long#MIN_VALUE} for none).
      */
     private void saw(long timestamp, long now) {
@@ -479,7 +494,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     /**
-     * Puts an event among the waiting ones in the order of record time (after those of the same time), in
+     * Puts an event among the waiting ones in the order of event time ({@link Pacer#timeOf}) (after those of the same time), in
      * memory and in the pending store, under a key that sorts so ({@link #waitKey}): a batch is always the
      * first waiting events, and a restore finds them as they were.
      *
@@ -492,31 +507,32 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
      * late (the worst 10,590 behind an earlier batch; 1.9x to 3.0x {@code evaluate}'s second-half loss, the
      * replicas 0.08 apart). In full order: the worst 335 behind, 1.25x, 0.027 apart.
      */
-    private void addWaiting(Event event, long timestamp, byte[] entry, long now) {
+    private void addWaiting(Event event, long time, long recordTimestamp, byte[] entry, long now) {
         int lo = 0;
         int hi = batch.size();
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (recordTimes.get(mid) <= timestamp) {
+            if (eventTimes.get(mid) <= time) {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
         int k = lo;
-        String key = waitKey(timestamp, nextSeq++);
+        String key = waitKey(time, nextSeq++);
         pendingStore.put(key, entry);
         // It takes the arrival of the event it goes before: the first waiting event stays the one waiting longest.
         long arrival = k < arrivals.size() ? arrivals.get(k) : now;
         batch.add(k, event);
-        recordTimes.add(k, timestamp);
+        recordTimes.add(k, recordTimestamp);
+        eventTimes.add(k, time);
         arrivals.add(k, arrival);
         waitKeys.add(k, key);
     }
 
     /**
      * Learns the waiting events, oldest first, in batches: a full batch of events the other replicas of the
-     * instance have reached in record time ({@link Pacer}); after the linger, the part of a batch they have
+     * instance have reached in event time ({@link Pacer}); after the linger, the part of a batch they have
      * reached; once {@link Pacer#overdue}, whatever waits. Short of overdue, a batch also waits for its turn
      * ({@link Pacer#turn}): until no other replica, here or on another instance, has a full batch ending
      * earlier.
@@ -532,7 +548,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             long waited = now - arrivals.get(0);
             boolean overdue = Pacer.overdue(Math.max(arrivals.get(0), lastStepMs), now, batch.size());
             int ready = 0;
-            while (ready < batch.size() && ready < learnerConfig.batchSize() && (overdue || recordTimes.get(ready) <= mark)) {
+            while (ready < batch.size() && ready < learnerConfig.batchSize() && (overdue || eventTimes.get(ready) <= mark)) {
                 ready++;
             }
             // The linger bounds the latency of a live stream. A replica catching up on a backlog fills its batches
@@ -584,9 +600,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         pacer.next(replica, attempt != Long.MAX_VALUE ? attempt : natural, !stepUnsent);
     }
 
-    /** When a batch of the first {@code n} waiting events ends: the last one's time, as they wait in record-time order. */
+    /** When a batch of the first {@code n} waiting events ends: the last one's time, as they wait in event-time order. */
     private long latestOf(int n) {
-        return recordTimes.get(n - 1);
+        return eventTimes.get(n - 1);
     }
 
     private void lingerExpired(long now) {
@@ -644,6 +660,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         watch.batch(replica, learning, out, learner, System.nanoTime() - t0);
         batch.subList(0, n).clear();
         recordTimes.subList(0, n).clear();
+        eventTimes.subList(0, n).clear();
         arrivals.subList(0, n).clear();
         waitKeys.subList(0, n).clear();
         group.noteWaiting(replica, batch.size());

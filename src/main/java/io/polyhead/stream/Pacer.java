@@ -1,5 +1,6 @@
 package io.polyhead.stream;
 
+import io.polyhead.event.Event;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -10,7 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Lines up, by record time, what the stream tasks of one stage hand on. Each stream task is a lane that
+ * Lines up, by event time ({@link #timeOf}: an event's own timestamp, else its record's), what the stream tasks
+ * of one stage hand on. Each stream task is a lane that
  * reads one partition; in the validate stage ({@link EventValidator}) a valid event waits in its lane until
  * every lane that is still receiving has seen a record at least as late ({@link #watermark}), so that the
  * by-task topic, and so each learner, gets the events of all partitions in about the order they were
@@ -80,7 +82,7 @@ final class Pacer {
         long latest = Long.MIN_VALUE;
         long lastSeenMs;
         boolean catchingUp;
-        /** When the lane's next full batch ends (its latest record time); {@link Long#MAX_VALUE} when it has none. */
+        /** When the lane's next full batch ends (its latest event time); {@link Long#MAX_VALUE} when it has none. */
         long next = Long.MAX_VALUE;
         /** What other instances may know of {@link #next}: held while the lane's last step is not on the sync topic. */
         long told = Long.MAX_VALUE;
@@ -184,7 +186,7 @@ final class Pacer {
         return new byte[][] {(REPORT_PREFIX + stage + "/" + lane).getBytes(StandardCharsets.UTF_8), bytes.toByteArray()};
     }
 
-    /** The record time of a report that says its lane left. */
+    /** The time of a report that says its lane left. */
     private static final long LEFT = Long.MIN_VALUE;
 
     /** A stream task starts reading its partition: its lane holds the others back until it sees a record or idles. */
@@ -203,27 +205,44 @@ final class Pacer {
         claimsChanged++;
     }
 
-    /** A lane saw a record stamped {@code timestamp}. */
-    synchronized void saw(String lane, long timestamp, long nowMs) {
+    /**
+     * What the pacer lines events up by: the event's own {@code timestamp} when it has one (the time the producer
+     * says it happened, to the millisecond, where records produced at once share one), else its record's.
+     */
+    static long timeOf(Event event, long recordTimestamp) {
+        return event.timestamp() != null ? event.timestamp() : recordTimestamp;
+    }
+
+    /** A lane saw an event of time {@code time} ({@link #timeOf}). */
+    synchronized void saw(String lane, long time, long nowMs) {
         Lane l = lanes.computeIfAbsent(lane, k -> new Lane());
-        l.latest = Math.max(l.latest, timestamp);
+        l.latest = Math.max(l.latest, time);
         l.lastSeenMs = nowMs;
-        l.catchingUp = nowMs - timestamp > LIVE_WITHIN_MS;
         if (unheardFromMs == Long.MIN_VALUE) {
             unheardFromMs = nowMs;
         }
     }
 
     /**
+     * A record stamped {@code recordTimestamp} reached the lane: whether it is catching up goes by how long its
+     * records were in Kafka, not by its events' own times (a live stream of events stamped an hour back is live).
+     */
+    synchronized void arrived(String lane, long recordTimestamp, long nowMs) {
+        lanes.computeIfAbsent(lane, k -> new Lane()).catchingUp = nowMs - recordTimestamp > LIVE_WITHIN_MS;
+    }
+
+    /**
      * A learner lane holds every event up to {@code upTo} ({@link ProgressMark.Sources#upTo}; it may go back, when
-     * a validate lane that was idle reads again): that, not the record times it saw, is its time from now on.
+     * a validate lane that was idle reads again): that, not the event times it saw, is its time from now on.
      */
     synchronized void reached(String lane, long upTo, long nowMs) {
         Lane l = lanes.computeIfAbsent(lane, k -> new Lane());
         l.exact = true;
         l.latest = upTo;
         l.lastSeenMs = nowMs;
-        l.catchingUp = upTo != Long.MAX_VALUE && upTo != Long.MIN_VALUE && nowMs - upTo > LIVE_WITHIN_MS;
+        if (upTo == Long.MAX_VALUE) {
+            l.catchingUp = false; // every validate lane idles: nothing is left to catch up on
+        }
         if (unheardFromMs == Long.MIN_VALUE) {
             unheardFromMs = nowMs;
         }
@@ -347,7 +366,7 @@ final class Pacer {
         return otherEnd < end || (otherEnd == end && otherEnd != Long.MAX_VALUE && other.compareTo(lane) < 0);
     }
 
-    /** Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its timestamp. */
+    /** Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its record timestamp. */
     synchronized boolean catchingUp(String lane) {
         Lane l = lanes.get(lane);
         return l != null && l.catchingUp;

@@ -80,6 +80,7 @@ class UserMistakesTest {
         "bench e2e --instances 1 -b 127.0.0.1:1 | 2 | -b is not used with --instances",
         "bench e2e --instances 1 --event-spacing -1 | 2 | --event-spacing must be 0 to 60000 milliseconds. Got: -1",
         "bench e2e --event-spacing 1            | 2 | --event-spacing is used with --instances only",
+        "bench e2e --no-event-timestamps        | 2 | --no-event-timestamps is used with --instances only",
     })
     void aMistakeIsOneLineAndAnExitCode(String args, int exit, String message) throws Exception {
         String[] result = run(args.trim());

@@ -46,6 +46,14 @@ class EventValidatorPacingTest {
                 .getBytes(StandardCharsets.UTF_8), timestamp));
     }
 
+    /** An event with a timestamp of its own, {@code time}, in a record stamped {@code timestamp}. */
+    private static void sendStamped(EventValidator v, MockProcessorContext<byte[], byte[]> context, int partition,
+            long offset, String task, long time, long timestamp) {
+        context.setRecordMetadata("polyhead.events", partition, offset);
+        v.process(new Record<>(null, ("{\"task\":\"" + task + "\",\"features\":[1,2],\"label\":1,\"timestamp\":" + time
+                + "}").getBytes(StandardCharsets.UTF_8), timestamp));
+    }
+
     private static List<String> forwarded(MockProcessorContext<byte[], byte[]> context) {
         List<String> out = new ArrayList<>();
         for (var f : context.forwarded()) {
@@ -92,6 +100,38 @@ class EventValidatorPacingTest {
         assertEquals(List.of("y@" + (t + 30) + " polyhead.events:0:1 " + PolyheadTopology.BY_TASK_SINK), forwarded(a),
                 "lane 1 saw nothing for a second: it no longer holds lane 0 back");
         assertEquals(0, storeA.approximateNumEntries());
+    }
+
+    @Test
+    void eventsProducedAtOnceGoOnInTheOrderOfTheirOwnTimestampsAlsoAfterARestart() {
+        Pacer pacer = new Pacer("validate", "me", null);
+        KeyValueStore<String, byte[]> storeA = heldStore();
+        MockProcessorContext<byte[], byte[]> a = lane(0, storeA);
+        MockProcessorContext<byte[], byte[]> b = lane(1, heldStore());
+        EventValidator va = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
+        EventValidator vb = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
+        va.init(a);
+        vb.init(b);
+        long sent = NOW - 60_000; // both records stamped in one millisecond: record time cannot tell them apart
+        long t = NOW - 120_000;
+        sendStamped(va, a, 0, 0, "x", t + 30, sent);
+        sendStamped(vb, b, 1, 0, "z", t + 20, sent);
+        assertEquals(List.of("z@" + sent + " polyhead.events:1:0 " + PolyheadTopology.BY_TASK_SINK), forwarded(b),
+                "z happened first: on at once, its record's timestamp unchanged");
+        punctuate(a, NOW + 10);
+        assertEquals(List.of(), forwarded(a), "x happened after what lane 1 has read: it waits (by record time it would go)");
+
+        va.close();
+        MockProcessorContext<byte[], byte[]> again = lane(0, storeA);
+        EventValidator next = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
+        next.init(again);
+        punctuate(again, NOW + 20);
+        assertEquals(List.of(), forwarded(again), "restored, x keeps its own time");
+        sendStamped(vb, b, 1, 1, "w", t + 40, sent);
+        forwarded(b);
+        punctuate(again, NOW + 30);
+        assertEquals(List.of("x@" + sent + " polyhead.events:0:0 " + PolyheadTopology.BY_TASK_SINK), forwarded(again),
+                "lane 1 is past it now");
     }
 
     @Test

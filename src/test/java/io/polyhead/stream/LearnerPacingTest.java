@@ -143,6 +143,8 @@ class LearnerPacingTest {
         linger(a, NOW + ProgressMark.Sources.UNHEARD_HOLD_MS / 2);
         assertEquals(0, predictions(a), "within the hold, the lanes not heard of may still mark: it waits");
         linger(a, NOW + ProgressMark.Sources.UNHEARD_HOLD_MS + 1);
-        assertEquals(1, predictions(a), "after it, no mark holds the lane (not until " + Pacer.MAX_WAIT_MS + " ms overdue)");
+        linger(a, NOW + ProgressMark.Sources.UNHEARD_HOLD_MS + Pacer.CATCHING_UP_IDLE_MS + 1);
+        assertEquals(1, predictions(a), "after it and a catching-up lane's idle time (its record is a minute old), no "
+                + "mark holds the lane (not until " + Pacer.MAX_WAIT_MS + " ms overdue)");
     }
 }

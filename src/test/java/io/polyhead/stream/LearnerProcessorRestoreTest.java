@@ -269,6 +269,37 @@ class LearnerProcessorRestoreTest {
                 "the fourth after the three, under a key of its own (the sequence goes on from the store's)");
     }
 
+    @Test
+    void eventsProducedAtOnceAreLearnedInTheOrderOfTheirOwnTimestampsAcrossARestart() {
+        MockProcessorContext<byte[], byte[]> context = contextWithStores();
+        KeyValueStore<String, byte[]> pending = context.getStateStore(PolyheadTopology.PENDING_STORE);
+        LearnerConfig config = LearnerConfig.defaults().toBuilder().batchSize(3).hidden(4).build();
+        LearnerProcessor first = alone(config);
+        first.init(context);
+        first.process(stamped(3, 300)); // one record millisecond (50), three times of their own
+        first.process(stamped(1, 100));
+        assertEquals(List.of(50L, 50L), storedTimes(pending), "stored with their records' timestamps");
+        MockProcessorContext<byte[], byte[]> again = sameStores(context);
+        LearnerProcessor restored = alone(config);
+        restored.init(again);
+        restored.process(stamped(2, 200));
+        List<String> learned = new java.util.ArrayList<>();
+        for (var f : again.forwarded()) {
+            if (f.childName().orElse("").equals(PolyheadTopology.PREDICTIONS_SINK)) {
+                String json = new String(f.record().value(), StandardCharsets.UTF_8);
+                learned.add(json.replaceAll(".*\"label\":([0-9.]+).*\"taskEvents\":([0-9]+).*", "$1#$2")
+                        + "@" + f.record().timestamp());
+            }
+        }
+        assertEquals(List.of("1.0#1@50", "2.0#2@50", "3.0#3@50"), learned,
+                "learned and numbered in their own order; each prediction keeps its record's timestamp");
+    }
+
+    private static Record<byte[], byte[]> stamped(int label, long time) {
+        return new Record<>("a".getBytes(StandardCharsets.UTF_8), ("{\"task\":\"a\",\"features\":[1,2],\"label\":" + label
+                + ",\"timestamp\":" + time + "}").getBytes(StandardCharsets.UTF_8), 50L);
+    }
+
     /** The record times of the pending store's learned slots, in slot order, then of its waiting events, in key order. */
     private static List<Long> storedTimes(KeyValueStore<String, byte[]> pending) {
         byte[] stored = pending.get(LearnerProcessor.COUNT_KEY);

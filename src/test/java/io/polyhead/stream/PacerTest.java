@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.polyhead.event.Event;
+import io.polyhead.event.EventParser;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -81,11 +83,38 @@ class PacerTest {
     }
 
     @Test
+    void whetherALaneIsCatchingUpGoesByItsRecordsTimeInKafkaNotByItsEventsOwnTimes() {
+        Pacer p = new Pacer("learn", "me", null);
+        p.saw("old events", NOW - 3_600_000, NOW); // events stamped an hour back by their producer...
+        p.arrived("old events", NOW - 5, NOW); // ...produced just now: a live stream
+        assertFalse(p.catchingUp("old events"));
+        assertEquals(NOW - 3_600_000, p.watermark(NOW + Pacer.IDLE_MS - 1), "its events' time is what holds the others");
+        assertEquals(Long.MAX_VALUE, p.watermark(NOW + Pacer.IDLE_MS + 1), "and it idles as a live lane does");
+        p.arrived("old events", NOW - 60_000, NOW);
+        assertTrue(p.catchingUp("old events"), "records a minute in Kafka: catching up");
+        p.reached("old events", Long.MAX_VALUE, NOW);
+        assertFalse(p.catchingUp("old events"), "every validate lane idles: nothing left to catch up on");
+    }
+
+    @Test
+    void theTimeOfAnEventIsItsOwnTimestampElseItsRecords() throws Exception {
+        EventParser parser = new EventParser(EventParser.Config.defaults());
+        Event stamped = parser.parse("{\"task\":\"a\",\"features\":[1],\"timestamp\":1764380000000}"
+                .getBytes(StandardCharsets.UTF_8), null);
+        Event unstamped = parser.parse("{\"task\":\"a\",\"features\":[1]}".getBytes(StandardCharsets.UTF_8), null);
+        assertEquals(1_764_380_000_000L, Pacer.timeOf(stamped, NOW));
+        assertEquals(NOW, Pacer.timeOf(unstamped, NOW));
+    }
+
+    @Test
     void aLiveLaneIdlesAfterATenthOfASecondOneCatchingUpAfterASecond() {
         Pacer p = new Pacer("learn", "me", null);
-        p.saw("live", NOW - 10, NOW);
-        p.saw("behind", NOW - 60_000, NOW);
-        p.saw("busy", NOW - 50_000, NOW + 900);
+        for (String[] lane : new String[][] {{"live", "-10", "0"}, {"behind", "-60000", "0"}, {"busy", "-50000", "900"}}) {
+            long t = NOW + Long.parseLong(lane[1]);
+            long now = NOW + Long.parseLong(lane[2]);
+            p.saw(lane[0], t, now);
+            p.arrived(lane[0], t, now);
+        }
         assertFalse(p.catchingUp("live"));
         assertTrue(p.catchingUp("behind"));
         assertEquals(NOW - 60_000, p.watermark(NOW + Pacer.IDLE_MS - 1));
@@ -158,6 +187,7 @@ class PacerTest {
         Pacer there = new Pacer("learn", "other", null);
         there.join("1_3", NOW);
         there.saw("1_3", NOW - 9_000, NOW);
+        there.arrived("1_3", NOW - 9_000, NOW);
         assertNotNull(there.report("1_3", NOW));
         there.next("1_3", NOW - 9_500);
         byte[][] report = there.report("1_3", NOW + 1);
@@ -172,6 +202,7 @@ class PacerTest {
         assertFalse(here.turn("1_0", NOW - 9_000, NOW + 10), "the other instance's batch ends earlier");
         assertFalse(here.turn("1_0", NOW - 9_600, NOW + 10), "this one's ends earlier still, but the other does not know");
         here.saw("1_0", NOW - 9_550, NOW);
+        here.arrived("1_0", NOW - 9_550, NOW);
         here.next("1_0", NOW - 9_600);
         deliver(here, there, "1_0", NOW + 5);
         byte[][] ack = there.report("1_3", NOW + 6);
@@ -187,6 +218,7 @@ class PacerTest {
         here.remoteReport(new String(past[0], StandardCharsets.UTF_8), past[1], NOW + 20);
         assertTrue(here.turn("1_0", NOW - 9_000, NOW + 20), "its batch learned, it has none waiting");
         here.saw("1_0", NOW - 1_000, NOW + Pacer.CATCHING_UP_IDLE_MS);
+        here.arrived("1_0", NOW - 1_000, NOW + Pacer.CATCHING_UP_IDLE_MS);
         assertEquals(NOW - 9_000, here.watermark(NOW + Pacer.CATCHING_UP_IDLE_MS - 1));
         assertEquals(NOW - 1_000, here.watermark(NOW + Pacer.CATCHING_UP_IDLE_MS + 1),
                 "a report of the next batch alone is no news of records seen: the lane idled as before");
