@@ -555,8 +555,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
             // first, as evaluate does: a partial one goes when nothing of its waits for the other replicas and
             // the oldest has waited BACKLOG_LINGER_MS (with "waited that long" alone, a replica ahead of the
             // others learned its few events the watermark had passed every second: 40% of the batches partial).
+            // Every lane idle (the watermark at its end): nothing is on the way, the end of a backlog goes as live.
             boolean lingered = waited >= options.linger().toMillis() && (!pacer.catchingUp(replica)
-                    || (waited >= BACKLOG_LINGER_MS && ready == batch.size()));
+                    || (ready == batch.size() && (mark == Long.MAX_VALUE || waited >= BACKLOG_LINGER_MS)));
             if (ready == 0 || (ready < learnerConfig.batchSize() && !lingered && !overdue)) {
                 return;
             }

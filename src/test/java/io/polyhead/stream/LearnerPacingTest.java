@@ -98,6 +98,29 @@ class LearnerPacingTest {
     }
 
     @Test
+    void aReplicaCatchingUpWhoseValidateLaneIdlesStillFillsItsBatches() {
+        Two r = new Two();
+        long t = NOW - 60_000; // a backlog: records a minute old
+        send(r.ra, "x", t + 10);
+        send(r.ra, "x", t + 30);
+        send(r.ra, "x", t + 40);
+        // Its own validate lane idles (the stream thread is busy learning): it holds every event of its own.
+        r.ra.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_0", Long.MAX_VALUE, true), t + 40));
+        send(r.rb, "y", t + 20);
+        linger(r.a, NOW + 50);
+        linger(r.a, NOW + 500);
+        assertEquals(0, predictions(r.a), "the other reached only t+20: the part of a batch before it waits, past the "
+                + "live linger (it went alone when an idle validate lane counted as the end of the backlog)");
+        send(r.rb, "y", t + 45);
+        linger(r.a, NOW + 600);
+        assertEquals(2, predictions(r.a), "the other is past t+30: a full batch");
+        r.rb.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_1", Long.MAX_VALUE, true), t + 45));
+        linger(r.a, NOW + 650);
+        assertEquals(1, predictions(r.a), "every lane idle, nothing on the way: the rest goes after the live linger, "
+                + "not " + LearnerProcessor.BACKLOG_LINGER_MS + " ms");
+    }
+
+    @Test
     void onALiveStreamTheLingerDecides() {
         Two r = new Two();
         send(r.rb, "y", NOW - 5);
@@ -143,8 +166,6 @@ class LearnerPacingTest {
         linger(a, NOW + ProgressMark.Sources.UNHEARD_HOLD_MS / 2);
         assertEquals(0, predictions(a), "within the hold, the lanes not heard of may still mark: it waits");
         linger(a, NOW + ProgressMark.Sources.UNHEARD_HOLD_MS + 1);
-        linger(a, NOW + ProgressMark.Sources.UNHEARD_HOLD_MS + Pacer.CATCHING_UP_IDLE_MS + 1);
-        assertEquals(1, predictions(a), "after it and a catching-up lane's idle time (its record is a minute old), no "
-                + "mark holds the lane (not until " + Pacer.MAX_WAIT_MS + " ms overdue)");
+        assertEquals(1, predictions(a), "after it, no mark holds the lane (not until " + Pacer.MAX_WAIT_MS + " ms overdue)");
     }
 }

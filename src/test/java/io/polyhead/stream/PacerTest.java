@@ -92,8 +92,12 @@ class PacerTest {
         assertEquals(Long.MAX_VALUE, p.watermark(NOW + Pacer.IDLE_MS + 1), "and it idles as a live lane does");
         p.arrived("old events", NOW - 60_000, NOW);
         assertTrue(p.catchingUp("old events"), "records a minute in Kafka: catching up");
-        p.reached("old events", Long.MAX_VALUE, NOW);
-        assertFalse(p.catchingUp("old events"), "every validate lane idles: nothing left to catch up on");
+        p.reached("old events", NOW - 3_500_000, NOW + 10);
+        assertTrue(p.catchingUp("old events"), "by marks: its records say it is behind, not its events' hour");
+        p.reached("old events", Long.MAX_VALUE, NOW + 20);
+        assertTrue(p.catchingUp("old events"), "its validate lanes idling does not end a backlog");
+        p.reached("old events", Long.MIN_VALUE, NOW + 30);
+        assertFalse(p.catchingUp("old events"), "no marks heard yet");
     }
 
     @Test
