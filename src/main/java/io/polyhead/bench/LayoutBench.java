@@ -117,9 +117,11 @@ public final class LayoutBench {
                 kafka.eventsPerSecond(), kafka.versions(), kafka.drift())
                 + (kafka.order() == null ? "" : String.format(java.util.Locale.ROOT, "%n  its order replayed without Kafka, "
                 + "one replica per partition in one process: as learned (%d batches, %d of them at a model version "
-                + "another batch had too, median span %d stream events; %s) "
+                + "another batch had too, median span %d stream events, %d partial%s; %s) "
                 + "second half %.4f, late first 10 %.4f; the same partitions in the stream's order %.4f, %.4f",
                 kafka.order().batches(), kafka.order().sharedVersions(), kafka.order().medianSpan(),
+                kafka.order().partial().size(), kafka.order().partial().isEmpty() ? ""
+                        : " (" + String.join(", ", kafka.order().partial().subList(0, Math.min(5, kafka.order().partial().size()))) + ")",
                 kafka.order().departsAt() < 0 ? "every prediction the run's own"
                         : "its predictions depart from the run's at batch " + (kafka.order().departsAt() + 1),
                 kafka.order().asLearned().secondHalf(),
@@ -152,6 +154,40 @@ public final class LayoutBench {
         return new SeedSpread(first, String.format(java.util.Locale.ROOT, "evaluate with model seeds %s: second half "
                 + "%.4f-%.4f (mean %.4f), late tasks' first 10 %.4f-%.4f", java.util.Arrays.toString(seeds), lo, hi,
                 sum / seeds.length, loLate, hiLate));
+    }
+
+    /** Where {@link #cutSpread} cuts one batch short, in stream events: early, as a live start does, and later. */
+    public static final int[] CUTS = {7, 19, 45, 101, 150, 230, 333, 511, 777, 1000};
+
+    /**
+     * How far one learner's figures move when a single one of its batches is cut short (learned at event
+     * {@code cut} of the stream with what waited then, every other batch full), once per cut: what a live
+     * stream's linger does to a replica's batches, measured without Kafka. The line gives both figures' range
+     * as multiples of {@code reference}'s (the uncut run's).
+     */
+    public static String cutSpread(List<Event> events, int skip, Figures reference, int[] cuts) {
+        double lo = Double.POSITIVE_INFINITY, hi = 0, loLate = Double.POSITIVE_INFINITY, hiLate = 0;
+        for (int cut : cuts) {
+            List<Prediction> out = new ArrayList<>();
+            PrequentialRun run = new PrequentialRun(new io.polyhead.model.MultiTaskLearner(LearnerConfig.defaults()),
+                    new PrequentialMetrics(), out::add);
+            for (int i = 0; i < events.size(); i++) {
+                if (i == cut) {
+                    run.flush();
+                }
+                run.offer(events.get(i));
+            }
+            run.flush();
+            Figures f = figures(events, out, skip, Double.NaN, List.of(), 0);
+            lo = Math.min(lo, f.secondHalf() / reference.secondHalf());
+            hi = Math.max(hi, f.secondHalf() / reference.secondHalf());
+            loLate = Math.min(loLate, f.lateFirst10() / reference.lateFirst10());
+            hiLate = Math.max(hiLate, f.lateFirst10() / reference.lateFirst10());
+        }
+        return String.format(java.util.Locale.ROOT, "evaluate with one batch cut short (at event %s, one cut a run): "
+                + "second half %.3fx-%.3fx, late tasks' first 10 %.3fx-%.3fx of its uncut figures",
+                java.util.Arrays.stream(cuts).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(", ")),
+                lo, hi, loLate, hiLate);
     }
 
     /** One learner over the events, as {@code polyhead evaluate} drives it. */
@@ -373,9 +409,11 @@ public final class LayoutBench {
      * @param departsAt     the first batch, in the order replayed, one of whose predictions differs from the run's
      *                      (relative difference of the loss over 1e-6); -1 when none does: the run learned exactly
      *                      as one process learning its batches in that order
+     * @param partial       the batches short of a full one but the last of each partition, as "n events at
+     *                      stream event i" for the first few (where a run departed from evaluate's full batches)
      */
     public record OrderReplay(Figures asLearned, Figures streamOrder, int batches, int medianSpan, int sharedVersions,
-                              int departsAt) {
+                              int departsAt, List<String> partial) {
     }
 
     /**
@@ -419,6 +457,16 @@ public final class LayoutBench {
         }
         asLearned.flush();
         int departsAt = departure(byVersion, batches, predictions, learned);
+        List<String> partial = new ArrayList<>();
+        Map<Integer, String> lastOf = new HashMap<>();
+        for (String key : byVersion) {
+            lastOf.put(batchPartition.get(key), key);
+        }
+        for (String key : byVersion) {
+            if (batches.get(key).size() < LearnerConfig.defaults().batchSize() && !key.equals(lastOf.get(batchPartition.get(key)))) {
+                partial.add(batches.get(key).size() + " events at stream event " + range.get(key)[0]);
+            }
+        }
         Map<String, Integer> perVersion = new HashMap<>();
         for (String key : byVersion) {
             perVersion.merge(key.substring(key.indexOf('/') + 1), 1, Integer::sum);
@@ -433,7 +481,7 @@ public final class LayoutBench {
         inOrder.flush();
         return new OrderReplay(figures(events, learned, skip, Double.NaN, List.of(), 0),
                 figures(events, ordered, skip, Double.NaN, List.of(), 0), batches.size(),
-                spans.isEmpty() ? 0 : spans.get(spans.size() / 2), shared, departsAt);
+                spans.isEmpty() ? 0 : spans.get(spans.size() / 2), shared, departsAt, partial);
     }
 
     private static Map<String, Double> lossById(List<Prediction> predictions) {

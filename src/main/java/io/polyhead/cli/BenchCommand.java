@@ -346,8 +346,9 @@ public final class BenchCommand implements Runnable {
                 // The first seed is the default one: its figures are evaluate's, the reference of the layouts.
                 var spread = io.polyhead.bench.LayoutBench.seedSpread(events, stream.lateAfter(), MODEL_SEEDS);
                 var one = spread.first();
-                out.printf(Locale.ROOT, "%s: %d events; %s ...%n", stream.name().toLowerCase(Locale.ROOT), events.size(),
-                        spread.line());
+                out.printf(Locale.ROOT, "%s: %d events; %s; %s ...%n", stream.name().toLowerCase(Locale.ROOT), events.size(),
+                        spread.line(), io.polyhead.bench.LayoutBench.cutSpread(events, stream.lateAfter(), one,
+                                io.polyhead.bench.LayoutBench.CUTS));
                 var kafka = io.polyhead.bench.LayoutBench.onKafka(dir.resolve(stream.name().toLowerCase(Locale.ROOT)),
                         noEventTimestamps ? io.polyhead.bench.LayoutBench.withoutTimestamps(events) : events, partitions, instances, stream.lateAfter(), runArgs, eventSpacing, out::println);
                 out.printf(Locale.ROOT, "%s on %d instance%s: %s%n", stream.name().toLowerCase(Locale.ROOT), instances,
