@@ -121,7 +121,8 @@ public final class LayoutBench {
                 + "second half %.4f, late first 10 %.4f; the same partitions in the stream's order %.4f, %.4f",
                 kafka.order().batches(), kafka.order().sharedVersions(), kafka.order().medianSpan(),
                 kafka.order().partial().size(), kafka.order().partial().isEmpty() ? ""
-                        : " (" + String.join(", ", kafka.order().partial().subList(0, Math.min(5, kafka.order().partial().size()))) + ")",
+                        : " (" + kafka.order().partial().stream().limit(5).map(Cut::toString)
+                                .collect(java.util.stream.Collectors.joining(", ")) + ")",
                 kafka.order().departsAt() < 0 ? "every prediction the run's own"
                         : "its predictions depart from the run's at batch " + (kafka.order().departsAt() + 1),
                 kafka.order().asLearned().secondHalf(),
@@ -409,11 +410,19 @@ public final class LayoutBench {
      * @param departsAt     the first batch, in the order replayed, one of whose predictions differs from the run's
      *                      (relative difference of the loss over 1e-6); -1 when none does: the run learned exactly
      *                      as one process learning its batches in that order
-     * @param partial       the batches short of a full one but the last of each partition, as "n events at
-     *                      stream event i" for the first few (where a run departed from evaluate's full batches)
+     * @param partial       the batches short of a full one but the last of each partition, in the order learned
+     *                      (where a run departed from evaluate's full batches)
      */
     public record OrderReplay(Figures asLearned, Figures streamOrder, int batches, int medianSpan, int sharedVersions,
-                              int departsAt, List<String> partial) {
+                              int departsAt, List<Cut> partial) {
+    }
+
+    /** A batch learned short of a full one: {@code events} of them, the first at stream event {@code at}. */
+    public record Cut(int events, int at) {
+        @Override
+        public String toString() {
+            return events + " events at stream event " + at;
+        }
     }
 
     /**
@@ -457,14 +466,14 @@ public final class LayoutBench {
         }
         asLearned.flush();
         int departsAt = departure(byVersion, batches, predictions, learned);
-        List<String> partial = new ArrayList<>();
+        List<Cut> partial = new ArrayList<>();
         Map<Integer, String> lastOf = new HashMap<>();
         for (String key : byVersion) {
             lastOf.put(batchPartition.get(key), key);
         }
         for (String key : byVersion) {
             if (batches.get(key).size() < LearnerConfig.defaults().batchSize() && !key.equals(lastOf.get(batchPartition.get(key)))) {
-                partial.add(batches.get(key).size() + " events at stream event " + range.get(key)[0]);
+                partial.add(new Cut(batches.get(key).size(), range.get(key)[0]));
             }
         }
         Map<String, Integer> perVersion = new HashMap<>();

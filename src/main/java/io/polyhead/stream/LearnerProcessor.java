@@ -174,6 +174,10 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         sources = new ProgressMark.Sources(options.partitions(), context.currentSystemTimeMs());
         byMarks = false;
         if (!eventTimes.isEmpty()) {
+            // Whether it is catching up goes by its waiting records' age, as for records that arrive (else a replica
+            // restored amid a backlog counted as live until its first new record, and its own lanes' marks, which
+            // may come first, let the linger cut its batch short).
+            pacer.arrived(replica, java.util.Collections.max(recordTimes), context.currentSystemTimeMs());
             saw(eventTimes.get(eventTimes.size() - 1), context.currentSystemTimeMs()); // the latest waiting
         }
         context.schedule(options.linger(), PunctuationType.WALL_CLOCK_TIME, this::lingerExpired);

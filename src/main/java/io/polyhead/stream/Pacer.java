@@ -90,7 +90,10 @@ final class Pacer {
         long latest = Long.MIN_VALUE;
         long lastSeenMs;
         boolean catchingUp;
-        /** Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its record timestamp. */
+        /**
+     * Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its record timestamp; a
+     * learner lane whose validate lanes' marks say nothing yet ({@link #reached} with no time) is not, whatever its records.
+     */
         boolean recordsBehind;
         /** When the lane's next full batch ends (its latest event time); {@link Long#MAX_VALUE} when it has none. */
         long next = Long.MAX_VALUE;
@@ -106,7 +109,7 @@ final class Pacer {
         String origin;
         /**
          * Whether {@link #latest} is the time up to which the lane holds every event, from the validate lanes'
-         * marks ({@link #reached}), not the latest record it saw: it then holds the others until it is past, for
+         * marks ({@link #reached}), not the latest event time it saw: it then holds the others until it is past, for
          * as long as it is this instance's or its reports are fresh, however long it does not move.
          */
         boolean exact;
@@ -217,11 +220,21 @@ final class Pacer {
 
     /**
      * What the pacer lines events up by: the event's own {@code timestamp} when it has one (the time the producer
-     * says it happened, to the millisecond, where records produced at once share one), else its record's.
+     * says it happened, to the millisecond, where records produced at once share one), else its record's; but never
+     * more than {@link #AHEAD_OF_RECORD_MS} past its record's (an event cannot happen after it was written: a time
+     * further on is a wrong clock or unit, say microseconds, and would hold every later event of its lane back).
      */
     static long timeOf(Event event, long recordTimestamp) {
-        return event.timestamp() != null ? event.timestamp() : recordTimestamp;
+        if (event.timestamp() == null) {
+            return recordTimestamp;
+        }
+        long latest = recordTimestamp > Long.MAX_VALUE - AHEAD_OF_RECORD_MS ? Long.MAX_VALUE
+                : recordTimestamp + AHEAD_OF_RECORD_MS;
+        return Math.min(event.timestamp(), latest);
     }
+
+    /** How far an event's own time may lie past its record's timestamp (clock skew between machines). */
+    static final long AHEAD_OF_RECORD_MS = 5_000;
 
     /** A lane saw an event of time {@code time} ({@link #timeOf}). */
     synchronized void saw(String lane, long time, long nowMs) {
@@ -380,7 +393,10 @@ final class Pacer {
         return otherEnd < end || (otherEnd == end && otherEnd != Long.MAX_VALUE && other.compareTo(lane) < 0);
     }
 
-    /** Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its record timestamp. */
+    /**
+     * Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its record timestamp; a
+     * learner lane whose validate lanes' marks say nothing yet ({@link #reached} with no time) is not, whatever its records.
+     */
     synchronized boolean catchingUp(String lane) {
         Lane l = lanes.get(lane);
         return l != null && l.catchingUp;

@@ -106,7 +106,7 @@ final class ProgressMark {
         /**
          * The marks say nothing: none heard once the hold for them is over (validate lanes of a build before
          * marks, or none expected), or only marks through the by-task topic while no re-keyed event arrives. The
-         * lane goes by the record times it saw, as before marks.
+         * lane goes by the event times it saw ({@link Pacer#timeOf}), as before marks.
          */
         static final long NONE = Long.MIN_VALUE + 1;
         /**

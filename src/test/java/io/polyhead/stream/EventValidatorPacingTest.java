@@ -73,16 +73,28 @@ class EventValidatorPacingTest {
         context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(now));
     }
 
+    /** Two validate lanes of one instance, sharing a pacer: lane 0's store is kept, to restart it on. */
+    private static final class TwoLanes {
+        final Pacer pacer = new Pacer("validate", "me", null);
+        final KeyValueStore<String, byte[]> storeA = heldStore();
+        final MockProcessorContext<byte[], byte[]> a = lane(0, storeA);
+        final MockProcessorContext<byte[], byte[]> b = lane(1, heldStore());
+        final EventValidator va = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
+        final EventValidator vb = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
+
+        TwoLanes() {
+            va.init(a);
+            vb.init(b);
+        }
+    }
+
     @Test
     void anEventGoesOnOnceTheOtherLaneHasReachedItsTimeInOrder() {
-        Pacer pacer = new Pacer("validate", "me", null);
-        KeyValueStore<String, byte[]> storeA = heldStore();
-        MockProcessorContext<byte[], byte[]> a = lane(0, storeA);
-        MockProcessorContext<byte[], byte[]> b = lane(1, heldStore());
-        EventValidator va = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
-        EventValidator vb = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
-        va.init(a);
-        vb.init(b);
+        TwoLanes lanes = new TwoLanes();
+        Pacer pacer = lanes.pacer;
+        KeyValueStore<String, byte[]> storeA = lanes.storeA;
+        MockProcessorContext<byte[], byte[]> a = lanes.a, b = lanes.b;
+        EventValidator va = lanes.va, vb = lanes.vb;
         long t = NOW - 60_000;
         send(va, a, 0, 0, "x", t + 10);
         send(va, a, 0, 1, "y", t + 30);
@@ -104,14 +116,11 @@ class EventValidatorPacingTest {
 
     @Test
     void eventsProducedAtOnceGoOnInTheOrderOfTheirOwnTimestampsAlsoAfterARestart() {
-        Pacer pacer = new Pacer("validate", "me", null);
-        KeyValueStore<String, byte[]> storeA = heldStore();
-        MockProcessorContext<byte[], byte[]> a = lane(0, storeA);
-        MockProcessorContext<byte[], byte[]> b = lane(1, heldStore());
-        EventValidator va = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
-        EventValidator vb = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
-        va.init(a);
-        vb.init(b);
+        TwoLanes lanes = new TwoLanes();
+        Pacer pacer = lanes.pacer;
+        KeyValueStore<String, byte[]> storeA = lanes.storeA;
+        MockProcessorContext<byte[], byte[]> a = lanes.a, b = lanes.b;
+        EventValidator va = lanes.va, vb = lanes.vb;
         long sent = NOW - 60_000; // both records stamped in one millisecond: record time cannot tell them apart
         long t = NOW - 120_000;
         sendStamped(va, a, 0, 0, "x", t + 30, sent);

@@ -121,6 +121,38 @@ class LearnerPacingTest {
     }
 
     @Test
+    void aReplicaRestoredAmidABacklogFillsItsBatchesBeforeItsFirstNewRecord() {
+        StreamOptions one = StreamOptions.defaults().withPartitions(1);
+        MockProcessorContext<byte[], byte[]> a = context(0);
+        ReplicaGroup before = new ReplicaGroup();
+        LearnerProcessor first = new LearnerProcessor(CONFIG, one, new SimpleMeterRegistry(), before, null,
+                new LearningWatch(before, 0), new Pacer("learn", before.name(), null));
+        first.init(a);
+        long t = NOW - 60_000; // a backlog: records a minute old
+        first.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_0", t + 5, true), t + 5));
+        send(first, "x", t + 10);
+        send(first, "x", t + 20);
+        send(first, "x", t + 30);
+        linger(a, NOW + 50);
+        assertEquals(0, predictions(a), "its validate lane has handed on only t+5: the three wait");
+        first.close();
+
+        // Another process takes the task over (a rebalance mid-backlog): its lane's mark comes before any record.
+        ReplicaGroup after = new ReplicaGroup();
+        LearnerProcessor next = new LearnerProcessor(CONFIG, one, new SimpleMeterRegistry(), after, null,
+                new LearningWatch(after, 0), new Pacer("learn", after.name(), null));
+        next.init(a);
+        next.process(new Record<>(ProgressMark.KEY, ProgressMark.encode("0_0", t + 40, true), t + 40));
+        linger(a, NOW + 100);
+        assertEquals(2, predictions(a), "a full batch of the three restored");
+        linger(a, NOW + 500);
+        assertEquals(0, predictions(a), "its waiting records are a minute old: catching up, the third waits for its "
+                + "batch past the live linger (it went alone when a restored replica counted as live)");
+        linger(a, NOW + 50 + LearnerProcessor.BACKLOG_LINGER_MS + 1);
+        assertEquals(1, predictions(a), "a second after the restore (at NOW + 50), which is when they arrived here");
+    }
+
+    @Test
     void onALiveStreamTheLingerDecides() {
         Two r = new Two();
         send(r.rb, "y", NOW - 5);

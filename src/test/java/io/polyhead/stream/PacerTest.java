@@ -106,8 +106,23 @@ class PacerTest {
         Event stamped = parser.parse("{\"task\":\"a\",\"features\":[1],\"timestamp\":1764380000000}"
                 .getBytes(StandardCharsets.UTF_8), null);
         Event unstamped = parser.parse("{\"task\":\"a\",\"features\":[1]}".getBytes(StandardCharsets.UTF_8), null);
-        assertEquals(1_764_380_000_000L, Pacer.timeOf(stamped, NOW));
-        assertEquals(NOW, Pacer.timeOf(unstamped, NOW));
+        long written = 1_764_380_060_000L; // a minute after it happened
+        assertEquals(1_764_380_000_000L, Pacer.timeOf(stamped, written));
+        assertEquals(written, Pacer.timeOf(unstamped, written));
+    }
+
+    @Test
+    void anEventStampedAfterItsRecordIsPacedNoLaterThanItsRecordsTimePlusTheSkewAllowed() throws Exception {
+        EventParser parser = new EventParser(EventParser.Config.defaults());
+        long record = 1_764_380_000_000L;
+        Event skewed = parser.parse(("{\"task\":\"a\",\"features\":[1],\"timestamp\":" + (record + 3_000) + "}")
+                .getBytes(StandardCharsets.UTF_8), null);
+        Event micros = parser.parse(("{\"task\":\"a\",\"features\":[1],\"timestamp\":" + record * 1000 + "}")
+                .getBytes(StandardCharsets.UTF_8), null);
+        assertEquals(record + 3_000, Pacer.timeOf(skewed, record), "a producer's clock 3 s ahead: believed");
+        assertEquals(record + Pacer.AHEAD_OF_RECORD_MS, Pacer.timeOf(micros, record),
+                "microseconds by mistake: at most the skew allowed past its record, not 50,000 years on");
+        assertEquals(record * 1000, Pacer.timeOf(micros, Long.MAX_VALUE - 1), "no overflow past the end of time");
     }
 
     @Test

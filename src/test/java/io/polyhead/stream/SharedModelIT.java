@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * half 0.897x-1.203x, late first 10 0.980x-1.159x over ten cuts; {@code lowrank} 0.985x-1.050x and 1.000x), as
  * they do with the model seed (0.0299-0.0414). A {@code sinusoid} run whose live start was cut is one draw of
  * that spread: its bound is not asserted (the test is skipped, saying why, after the checks that hold on any
- * run). The bound is not met there; what would meet it is a learner whose trunk steps do not depend on where
+ * run), as long as at most two batches were cut, within the stream's first 2%. The bound is not met there; what would meet it is a learner whose trunk steps do not depend on where
  * the linger cuts a batch (see the shared-model issue's note).
  */
 class SharedModelIT {
@@ -60,10 +60,14 @@ class SharedModelIT {
         // process in the order of their model versions, the run's batches give the run's own predictions.
         assertEquals(0, kafka.order().sharedVersions(), figures);
         assertEquals(-1, kafka.order().departsAt(), figures);
-        if (stream == LayoutBench.Stream.SINUSOID && !kafka.order().partial().isEmpty()) {
+        List<LayoutBench.Cut> cuts = kafka.order().partial();
+        if (stream == LayoutBench.Stream.SINUSOID && !cuts.isEmpty() && cuts.size() <= 2
+                && cuts.stream().allMatch(c -> c.at() < events.size() / 50)) {
             // Not met, and said so: evaluate's own sinusoid figures move by more than the bound when one of its
             // batches is cut short, so a run whose live start was cut (its first event alone, as the producer
-            // warms up) is one draw of that spread, not a measure of the layout.
+            // warms up) is one draw of that spread, not a measure of the layout. Cuts past the first 2% of the
+            // stream, or more than two, are not a live start: the bound holds them (a replica catching up fills
+            // its batches).
             String why = "bound not asserted: the linger cut " + kafka.order().partial().size()
                     + " batch(es) short " + kafka.order().partial() + ", and "
                     + LayoutBench.cutSpread(events, skip, one, LayoutBench.CUTS);
