@@ -315,6 +315,9 @@ public final class LayoutBench {
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
+            // The topic's metadata first: a cold producer sends its first record alone while it fetches it, and the
+            // learner then learns that record alone after the linger (a cut batch, which moves sinusoid's figures).
+            producer.partitionsFor(TopicCatalog.EVENTS);
             long first = System.currentTimeMillis() - spacingMs * (events.size() - 1);
             for (int i = 0; i < events.size(); i++) {
                 Long stamp = spacingMs == 0 ? null : first + spacingMs * i;

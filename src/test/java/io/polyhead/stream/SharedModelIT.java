@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * instances over runs): 4 partitions on one instance and on two 0.819x / 1.073x in every run (the figures of
  * the same partitions' batches in the stream's order, replayed without Kafka); 1 partition 1.000x / 1.000x,
  * 0.787x / 1.045x, 1.025x / 1.060x and 0.873x / 1.102x (a CI run, which failed), with the partial batches its
- * live start learns (its first event alone, say, as the producer warms up). Below {@code evaluate}'s is not a
+ * live start learns (its first event alone, say, from a cold producer; the harness's producer fetches the
+ * topic's metadata before it starts since, and three bench runs then gave {@code sinusoid} no cut, 1.000x). Below {@code evaluate}'s is not a
  * loss, so the bound is asserted on the side that matters; but one learner's own {@code sinusoid} figures move
  * by more than the bound when a single one of its batches is cut short ({@link LayoutBench#cutSpread}: second
  * half 0.897x-1.203x, late first 10 0.980x-1.159x over ten cuts; {@code lowrank} 0.985x-1.050x and 1.000x), as
