@@ -91,7 +91,6 @@ class EventValidatorPacingTest {
     @Test
     void anEventGoesOnOnceTheOtherLaneHasReachedItsTimeInOrder() {
         TwoLanes lanes = new TwoLanes();
-        Pacer pacer = lanes.pacer;
         KeyValueStore<String, byte[]> storeA = lanes.storeA;
         MockProcessorContext<byte[], byte[]> a = lanes.a, b = lanes.b;
         EventValidator va = lanes.va, vb = lanes.vb;
@@ -117,7 +116,6 @@ class EventValidatorPacingTest {
     @Test
     void eventsProducedAtOnceGoOnInTheOrderOfTheirOwnTimestampsAlsoAfterARestart() {
         TwoLanes lanes = new TwoLanes();
-        Pacer pacer = lanes.pacer;
         KeyValueStore<String, byte[]> storeA = lanes.storeA;
         MockProcessorContext<byte[], byte[]> a = lanes.a, b = lanes.b;
         EventValidator va = lanes.va, vb = lanes.vb;
@@ -132,7 +130,7 @@ class EventValidatorPacingTest {
 
         va.close();
         MockProcessorContext<byte[], byte[]> again = lane(0, storeA);
-        EventValidator next = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), pacer);
+        EventValidator next = new EventValidator(StreamOptions.defaults().parser(), 0, new SimpleMeterRegistry(), lanes.pacer);
         next.init(again);
         punctuate(again, NOW + 20);
         assertEquals(List.of(), forwarded(again), "restored, x keeps its own time");
