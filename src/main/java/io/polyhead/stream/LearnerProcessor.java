@@ -317,6 +317,15 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         return new Slot(pendingStore.get(slotKey(i)));
     }
 
+    /** A slot's time ({@link Pacer#timeOf}): its event's own timestamp, else, or when it does not parse, its record's. */
+    private long timeOf(Slot slot) {
+        try {
+            return Pacer.timeOf(parser.parse(slot.value, null), slot.timestamp);
+        } catch (InvalidEventException e) {
+            return slot.timestamp;
+        }
+    }
+
     /** Parses a stored event and asks the learner to admit it: null and {@code slot.event} set, or the reason not. */
     private Rejection admit(Slot slot) {
         try {
@@ -348,7 +357,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         for (int i = learned; i < pendingSlots; i++) {
             byte[] stored = pendingStore.get(slotKey(i));
-            String key = waitKey(new Slot(stored).timestamp, nextSeq++);
+            String key = waitKey(timeOf(new Slot(stored)), nextSeq++);
             pendingStore.put(key, stored);
             waiting.add(new KeyValue<>(key, stored));
         }

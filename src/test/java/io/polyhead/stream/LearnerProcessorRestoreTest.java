@@ -76,7 +76,7 @@ class LearnerProcessorRestoreTest {
         String big = "{\"task\":\"a\",\"features\":[1,2,3],\"label\":1,\"pad\":\"" + "x".repeat(300) + "\"}";
         pending.put("slot-0", slot("{\"task\":\"a\",\"features\":[1,2,3],\"label\":1}", 10));
         pending.put("slot-1", slot(big, 11)); // accepted before, too large for the new --max-record-bytes
-        pending.put("slot-2", slot("{\"task\":\"a\",\"features\":[3,2,1],\"label\":2}", 12));
+        pending.put("slot-2", slot("{\"task\":\"a\",\"features\":[3,2,1],\"label\":2,\"timestamp\":7}", 12));
         pending.put(LearnerProcessor.COUNT_KEY, "3".getBytes(StandardCharsets.UTF_8));
 
         StreamOptions options = StreamOptions.defaults()
@@ -87,7 +87,8 @@ class LearnerProcessorRestoreTest {
                 group, null, new io.polyhead.observe.LearningWatch(group, 0), new Pacer("learn", "test", null));
         processor.init(context);
         // Stored as an earlier build kept waiting events (in the slots): they take waiting keys.
-        assertEquals(List.of(10L, 12L), storedTimes(pending), "two events kept waiting, none learned");
+        assertEquals(List.of(12L, 10L), storedTimes(pending), "two events kept waiting, none learned, keyed by their "
+                + "own times as this build's are: the one of time 7 (its record's 12) before the one of record time 10");
 
         processor.process(new Record<>("a".getBytes(StandardCharsets.UTF_8),
                 "{\"task\":\"a\",\"features\":[0,1,0],\"label\":3}".getBytes(StandardCharsets.UTF_8), 13));
