@@ -90,10 +90,7 @@ final class Pacer {
         long latest = Long.MIN_VALUE;
         long lastSeenMs;
         boolean catchingUp;
-        /**
-     * Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its record timestamp; a
-     * learner lane whose validate lanes' marks say nothing yet ({@link #reached} with no time) is not, whatever its records.
-     */
+        /** Whether the lane's last record arrived more than {@value #LIVE_WITHIN_MS} ms after its record timestamp. */
         boolean recordsBehind;
         /** When the lane's next full batch ends (its latest event time); {@link Long#MAX_VALUE} when it has none. */
         long next = Long.MAX_VALUE;
