@@ -32,8 +32,8 @@ import org.apache.kafka.streams.state.Stores;
  * each task's head lives in exactly one stream task whatever key (or none) and partitioner the
  * producer used. Every input record yields exactly one prediction or one dead letter. Both stages go
  * on in event-time order (an event's own timestamp, else its record's: {@link Pacer#timeOf}) across the
- * partitions of all instances ({@link Pacer}): valid events wait for the other input partitions in the {@code paced} store, and a replica's events for the other replicas in
- * the pending store. Each validate lane writes progress marks to every by-task partition and to its own
+ * partitions of all instances ({@link Pacer}): valid events wait for the other input partitions in the
+ * {@code paced} store, and a replica's events for the other replicas in the pending store. Each validate lane writes progress marks to every by-task partition and to its own
  * task's learner ({@link ProgressMark}): a learner lane learns a time once its own validate lane, and, while
  * re-keyed events reach it, every other validate lane still marking, has handed on all of that time. Lanes
  * whose marks stop hold no one after {@value Pacer#REMOTE_FRESH_MS} ms, and no event waits past
