@@ -169,17 +169,7 @@ public final class LayoutBench {
     public static String cutSpread(List<Event> events, int skip, Figures reference, int[] cuts) {
         double lo = Double.POSITIVE_INFINITY, hi = 0, loLate = Double.POSITIVE_INFINITY, hiLate = 0;
         for (int cut : cuts) {
-            List<Prediction> out = new ArrayList<>();
-            PrequentialRun run = new PrequentialRun(new io.polyhead.model.MultiTaskLearner(LearnerConfig.defaults()),
-                    new PrequentialMetrics(), out::add);
-            for (int i = 0; i < events.size(); i++) {
-                if (i == cut) {
-                    run.flush();
-                }
-                run.offer(events.get(i));
-            }
-            run.flush();
-            Figures f = figures(events, out, skip, Double.NaN, List.of(), 0);
+            Figures f = evaluate(events, LearnerConfig.defaults(), skip, cut);
             lo = Math.min(lo, f.secondHalf() / reference.secondHalf());
             hi = Math.max(hi, f.secondHalf() / reference.secondHalf());
             loLate = Math.min(loLate, f.lateFirst10() / reference.lateFirst10());
@@ -193,10 +183,20 @@ public final class LayoutBench {
 
     /** One learner over the events, as {@code polyhead evaluate} drives it. */
     public static Figures evaluate(List<Event> events, LearnerConfig config, int skip) {
+        return evaluate(events, config, skip, -1);
+    }
+
+    /** As above, the batch that waits when event {@code cut} comes learned short of a full one (-1: none). */
+    private static Figures evaluate(List<Event> events, LearnerConfig config, int skip, int cut) {
         List<Prediction> out = new ArrayList<>();
         PrequentialRun run = new PrequentialRun(new io.polyhead.model.MultiTaskLearner(config), new PrequentialMetrics(),
                 out::add);
-        events.forEach(run::offer);
+        for (int i = 0; i < events.size(); i++) {
+            if (i == cut) {
+                run.flush();
+            }
+            run.offer(events.get(i));
+        }
         run.flush();
         return figures(events, out, skip, Double.NaN, List.of(), 0);
     }
